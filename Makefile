@@ -1,0 +1,47 @@
+# stuntsim: every install step lives here (CI starts from Python 3.11 and pip only).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+EXTRAS ?= all,test
+STAMP  := $(VENV)/.installed-$(EXTRAS)
+
+.PHONY: install demo test lint format bench browser clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install -q -e '.[$(EXTRAS)]'
+	@touch $@
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/stuntsim run examples/fallout-halo.toml --report build/fallout-halo.html
+	@echo "report written to build/fallout-halo.html"
+
+# Headless Chromium for the report test (Debian package; needs root). Skipped quietly elsewhere.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1) || \
+	  echo "note: chromium not installed; the browser test will be skipped"; }
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: install
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+test: install browser lint
+	$(PY) -m pytest -q
+
+bench: install
+	$(PIP) install -q -e '.[$(EXTRAS),bench]'
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""Rich tables shared by every kind: the verdict, the checks, the events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from stuntsim.checks import Check, verdict
+
+_VERDICT_STYLE = {"GO": "bold green", "CAUTION": "bold yellow", "NO-GO": "bold red"}
+
+# How to show a check's value and limit: the check's SI unit -> display quantity.
+UNIT_QUANTITY = {
+    "m": "altitude",
+    "m/s": "speed",
+    "N": "force",
+    "W": "power",
+    "K": "temperature",
+    "kg": "mass",
+}
+
+
+def fmt_check_value(value: float | None, unit: str, display: Any) -> str:
+    if value is None:
+        return "—"
+    q = UNIT_QUANTITY.get(unit)
+    if q is not None:
+        return display.fmt(value, q, digits=1 if abs(value) < 100 else 0)
+    if unit in ("", "1", "bool"):
+        return f"{value:g}"
+    return f"{value:.3g} {unit}"
+
+
+def verdict_line(checks: Sequence[Check]) -> str:
+    v = verdict(checks)
+    n_fail = sum(1 for c in checks if not c.ok and c.severity == "fail")
+    n_caut = sum(1 for c in checks if not c.ok and c.severity != "fail")
+    return f"[{_VERDICT_STYLE[v]}]{v}[/]  ({len(checks)} checks, {n_fail} failing, {n_caut} cautions)"
+
+
+def checks_table(checks: Iterable[Check], display: Any) -> Any:
+    from rich.table import Table
+
+    t = Table(title="Checks", show_lines=False, expand=False)
+    t.add_column("", no_wrap=True)
+    t.add_column("check", no_wrap=True)
+    t.add_column("value", justify="right")
+    t.add_column("limit", justify="right")
+    t.add_column("what it means")
+    t.add_column("source", style="dim")
+    for c in checks:
+        mark = (
+            "[green]✔[/]" if c.ok else ("[red]✘[/]" if c.severity == "fail" else "[yellow]![/]")
+        )
+        t.add_row(
+            mark,
+            c.id,
+            fmt_check_value(c.value, c.unit, display),
+            fmt_check_value(c.limit, c.unit, display),
+            c.message,
+            c.source,
+        )
+    return t
+
+
+def kv_table(title: str, rows: Iterable[tuple[str, str]]) -> Any:
+    from rich.table import Table
+
+    t = Table(title=title, show_header=False, expand=False)
+    t.add_column("", style="bold")
+    t.add_column("", justify="right")
+    for k, v in rows:
+        t.add_row(k, v)
+    return t

@@ -1,0 +1,1 @@
+"""Where a stunt happens: atmosphere, gravity, winds aloft, the site and its local frame."""
