@@ -38,7 +38,8 @@ class Check:
 
 
 def verdict(checks: Iterable[Check]) -> str:
-    """``NO-GO`` if any failing check has severity fail, ``CAUTION`` if only cautions, else ``GO``."""
+    """``NO-GO`` if a failing check has severity fail; ``CAUTION`` if only cautions fail; else
+    ``GO``."""
     worst = "GO"
     for c in checks:
         if not c.ok:

@@ -8,7 +8,7 @@ rendered in memory first and written atomically at the end.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +26,7 @@ app = typer.Typer(
 )
 
 
-class Units(str, Enum):
+class Units(StrEnum):
     si = "si"
     imperial = "imperial"
     aviation = "aviation"

@@ -1,0 +1,1 @@
+"""HALO/HAHO and sport jumps: jumper, drogue and canopy models, the batched kernel, checks."""

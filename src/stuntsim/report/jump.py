@@ -1,0 +1,242 @@
+"""Presenters of a jump result: JSON, trajectory CSV columns, rich summary, HTML sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from stuntsim.report.summary import checks_table, kv_table, verdict_line
+
+TRAJECTORY_COLUMNS = (
+    "t_s",
+    "east_m",
+    "north_m",
+    "altitude_m",
+    "speed_m_s",
+    "v_east_m_s",
+    "v_north_m_s",
+    "v_up_m_s",
+    "airspeed_m_s",
+    "mach",
+    "temperature_k",
+    "density_kg_m3",
+    "phase",
+)
+
+
+def to_json(res: Any) -> dict[str, Any]:
+    plan = res.plan
+    doc: dict[str, Any] = {
+        "kind": "jump",
+        "name": res.name,
+        "events": [e.to_dict() for e in res.events],
+        "max_speed_m_s": res.max_speed_m_s,
+        "max_mach": res.max_mach,
+        "freefall_time_s": res.freefall_time_s,
+        "canopy_time_s": res.canopy_time_s,
+        "total_time_s": res.total_time_s,
+        "peak_opening_g": res.peak_opening_g,
+        "landing": {
+            "east_m": res.landing_east_m,
+            "north_m": res.landing_north_m,
+            "lat": res.landing_lat,
+            "lon": res.landing_lon,
+            "miss_distance_m": res.miss_distance_m,
+        },
+        "exit": {
+            "altitude_m": plan.exit_altitude,
+            "east_m": plan.exit_east,
+            "north_m": plan.exit_north,
+            "aircraft_speed_m_s": plan.aircraft_speed,
+            "aircraft_heading_deg": float(np.degrees(plan.aircraft_heading) % 360.0),
+        },
+        "jumper": {
+            "mass_kg": plan.mass,
+            "drag": plan.drag_label,
+            "drag_area_m2": float(plan.drag.cda[0]),
+            "sea_level_fall_rate_m_s": plan.drag.sea_level_fall_rate(plan.mass),
+        },
+        "atmosphere": plan.air.atmosphere.source,
+        "winds": plan.air.wind.source,
+        "checks": [c.to_dict() for c in res.checks],
+    }
+    doc.update(res.extras)
+    return doc
+
+
+def trajectory(res: Any) -> dict[str, Any]:
+    return {k: res.trajectory[k] for k in TRAJECTORY_COLUMNS}
+
+
+def summary(res: Any, console: Any, d: Any) -> None:
+    from rich.table import Table
+
+    plan = res.plan
+    console.print(f"[bold]{res.name}[/]  —  jump  " + verdict_line(res.checks))
+    if plan.scenario.description:
+        console.print(plan.scenario.description)
+    rows = [
+        ("exit", f"{d.fmt(plan.exit_altitude, 'altitude')} MSL"),
+        ("max speed", f"{d.fmt(res.max_speed_m_s, 'speed')}  (Mach {res.max_mach:.2f})"),
+        ("freefall time", f"{res.freefall_time_s:.1f} s"),
+        ("peak opening shock", f"{res.peak_opening_g:.1f} g"),
+        ("canopy time", f"{res.canopy_time_s:.0f} s"),
+        ("total time", f"{res.total_time_s:.0f} s"),
+        (
+            "landing",
+            f"{d.fmt(res.landing_east_m, 'distance')} E, {d.fmt(res.landing_north_m, 'distance')} N"
+            f"  ({res.landing_lat:.5f}, {res.landing_lon:.5f})",
+        ),
+        ("miss distance", d.fmt(res.miss_distance_m, "distance")),
+    ]
+    for key, label in res.extras.get("summary_rows", []):
+        rows.append((key, label))
+    console.print(kv_table("Jump", rows))
+    ev = Table(title="Events")
+    for col in ("event", "t", "altitude", "speed", "east", "north"):
+        ev.add_column(col, justify="left" if col == "event" else "right")
+    for e in res.events:
+        ev.add_row(
+            e.name,
+            f"{e.t_s:.1f} s",
+            d.fmt(e.altitude_m, "altitude"),
+            d.fmt(e.speed_m_s, "speed"),
+            d.fmt(e.east_m, "distance"),
+            d.fmt(e.north_m, "distance"),
+        )
+    console.print(ev)
+    console.print(checks_table(res.checks, d))
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+_PHASE_COLOURS = {"freefall": "#0969da", "opening": "#cf222e", "canopy": "#1a7f37"}
+
+
+def _by_phase(ax, x, y, phase) -> None:
+    for name, colour in _PHASE_COLOURS.items():
+        m = phase == name
+        if m.any():
+            idx = np.flatnonzero(m)
+            lo, hi = max(idx[0] - 1, 0), idx[-1] + 1
+            ax.plot(x[lo:hi], y[lo:hi], color=colour, label=name, lw=1.8)
+
+
+def report_sections(res: Any, d: Any) -> list[Any]:
+    from stuntsim.report.html import Section, new_figure, table_html
+
+    tr = res.trajectory
+    t = tr["t_s"]
+    ph = tr["phase"]
+    alt = d.value(tr["altitude_m"], "altitude")
+    spd = d.value(tr["speed_m_s"], "speed")
+    la, ls, ld = d.label("altitude"), d.label("speed"), d.label("distance")
+    sections = []
+
+    events = table_html(
+        ["event", "t (s)", f"altitude ({la})", f"speed ({ls})", f"east ({ld})", f"north ({ld})"],
+        [
+            [
+                e.name,
+                f"{e.t_s:.1f}",
+                f"{d.value(e.altitude_m, 'altitude'):,.0f}",
+                f"{d.value(e.speed_m_s, 'speed'):.1f}",
+                f"{d.value(e.east_m, 'distance'):,.0f}",
+                f"{d.value(e.north_m, 'distance'):,.0f}",
+            ]
+            for e in res.events
+        ],
+    )
+    sections.append(Section("Events", html=events))
+
+    fig = new_figure(7.5, 5.0)
+    ax1, ax2 = fig.subplots(2, 1, sharex=True)
+    _by_phase(ax1, t, alt, ph)
+    ax1.set_ylabel(f"altitude ({la} MSL)")
+    ax1.legend(loc="upper right")
+    ax1.grid(alpha=0.3)
+    _by_phase(ax2, t, spd, ph)
+    ax2.set_ylabel(f"speed ({ls})")
+    ax2.set_xlabel("time since exit (s)")
+    ax2.grid(alpha=0.3)
+    for e in res.events:
+        if e.name in ("deploy", "canopy_open", "max_speed"):
+            ax1.axvline(e.t_s, color="0.6", lw=0.8, ls="--")
+            ax2.axvline(e.t_s, color="0.6", lw=0.8, ls="--")
+            ax2.annotate(e.name, (e.t_s, ax2.get_ylim()[1]), fontsize=7, rotation=90, va="top")
+    sections.append(Section("Altitude and speed against time", figures=[fig]))
+
+    fig = new_figure(7.5, 4.2)
+    ax = fig.subplots()
+    ff = ph != "canopy"
+    ax.plot(spd[ff], alt[ff], color="#0969da", label="speed")
+    ax.set_xlabel(f"speed ({ls})")
+    ax.set_ylabel(f"altitude ({la} MSL)")
+    ax.grid(alpha=0.3)
+    axm = ax.twiny()
+    axm.plot(tr["mach"][ff], alt[ff], color="#8250df", ls=":", label="Mach")
+    axm.set_xlabel("Mach number (dotted)")
+    sections.append(Section("Speed and Mach against altitude (freefall)", figures=[fig]))
+
+    fig = new_figure(6.5, 6.0)
+    ax = fig.subplots()
+    e = d.value(tr["east_m"], "distance")
+    n = d.value(tr["north_m"], "distance")
+    _by_phase(ax, e, n, ph)
+    ax.plot([0], [0], marker="*", ms=14, color="#bf8700", ls="", label="target")
+    ax.plot([e[0]], [n[0]], marker="^", ms=9, color="k", ls="", label="exit")
+    ax.plot([e[-1]], [n[-1]], marker="o", ms=7, color="#1a7f37", ls="", label="landing")
+    plan = res.plan
+    # jump run: the aircraft's track through the exit point, 2 km either side
+    hd = plan.aircraft_heading
+    run = np.array([-2000.0, 2000.0])
+    ax.plot(
+        d.value(plan.exit_east + run * np.sin(hd), "distance"),
+        d.value(plan.exit_north + run * np.cos(hd), "distance"),
+        color="0.5",
+        ls="--",
+        lw=1,
+        label="jump run",
+    )
+    rp = res.extras.get("release_point")
+    if rp:
+        ax.plot(
+            [d.value(rp["east_m"], "distance")],
+            [d.value(rp["north_m"], "distance")],
+            marker="X",
+            ms=10,
+            color="#cf222e",
+            ls="",
+            label="release point",
+        )
+    if plan.lz_radius:
+        from matplotlib.patches import Circle
+
+        ax.add_patch(
+            Circle((0, 0), d.value(plan.lz_radius, "distance"), fill=False, ec="#bf8700", ls=":")
+        )
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel(f"east ({ld})")
+    ax.set_ylabel(f"north ({ld})")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    sections.append(Section("Ground track", figures=[fig]))
+
+    wind = plan.air.wind
+    top = max(plan.exit_altitude, float(wind.altitude.max()))
+    z = np.linspace(plan.site.elevation, top, 200)
+    frm, sp = wind.direction_speed(z)
+    fig = new_figure(7.5, 3.8)
+    ax1, ax2 = fig.subplots(1, 2, sharey=True)
+    ax1.plot(d.value(sp, "speed"), d.value(z, "altitude"), color="#0969da")
+    ax1.set_xlabel(f"wind speed ({ls})")
+    ax1.set_ylabel(f"altitude ({la} MSL)")
+    ax1.grid(alpha=0.3)
+    ax2.plot(np.where(sp > 0.01, frm, np.nan), d.value(z, "altitude"), ".", ms=2, color="#cf222e")
+    ax2.set_xlabel("direction FROM (deg true)")
+    ax2.set_xlim(0, 360)
+    ax2.set_xticks([0, 90, 180, 270, 360])
+    ax2.grid(alpha=0.3)
+    sections.append(Section(f"Wind profile ({wind.source})", figures=[fig]))
+    return sections

@@ -1,0 +1,1 @@
+"""Solvers: batched fixed-step integration with event location, Monte Carlo, backends."""
