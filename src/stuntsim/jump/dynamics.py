@@ -58,6 +58,9 @@ class JumpBatch:
     canopy_w0: np.ndarray
     wind_scale: np.ndarray
     wind_rotation: np.ndarray  # rad, clockwise (compass) rotation of the wind vector
+    # constant gravity (m/s^2) instead of the inverse-square law: a flat-earth option, used by
+    # the closed-form validation; None = g(z) of world/atmosphere.py
+    gravity: float | None = None
 
     @property
     def n(self) -> int:
@@ -117,7 +120,7 @@ def aero_freefall(
     acc = np.empty((len(z), 3))
     acc[:, 0] = -kd * vre
     acc[:, 1] = -kd * vrn
-    acc[:, 2] = -kd * vrz - gravity(z)
+    acc[:, 2] = -kd * vrz - (gravity(z) if p.gravity is None else p.gravity)
     load = kd * speed  # |drag| / m
     if lift_ratio > 0.0:
         # l_hat = unit(h - (h.e) e), h the horizontal track heading, e = v_rel / |v_rel|
