@@ -70,8 +70,6 @@ def reference_landing(batch, rtol: float = 1e-9) -> dict[str, np.ndarray | float
     t, y = float(sol.t[-1]), sol.y[:, -1].copy()
     opened = (t, y.copy())
     f = _wrap(canopy_rhs(p))
-    sol = solve_ivp(
-        f, (t, t + 1e5), y, method="DOP853", rtol=rtol, atol=atol, events=hit(ground)
-    )
+    sol = solve_ivp(f, (t, t + 1e5), y, method="DOP853", rtol=rtol, atol=atol, events=hit(ground))
     t, y = float(sol.t[-1]), sol.y[:, -1].copy()
     return {"deploy": deploy, "open": opened, "land": (t, y)}

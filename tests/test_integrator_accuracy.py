@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from jump_reference import reference_landing
 
 from stuntsim.jump.kernel import simulate_batch
 from stuntsim.scenario import load
 
 from conftest import EXAMPLES
+from jump_reference import reference_landing
 
 JUMP_EXAMPLES = ["fallout-halo.toml", "sport-13500.toml", "stratos-2012.toml", "haho.toml"]
 

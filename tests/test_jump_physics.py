@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES
 
 from stuntsim.jump.jumper import BODY_POSITIONS, RHO0
 from stuntsim.jump.kernel import simulate_batch
@@ -17,6 +16,8 @@ from stuntsim.jump.scenario import JumpScenario
 from stuntsim.scenario import load
 from stuntsim.units import MPH
 from stuntsim.world.atmosphere import R_AIR, Atmosphere
+
+from conftest import EXAMPLES
 
 
 def plan_from(doc: dict):
