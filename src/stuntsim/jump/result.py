@@ -146,5 +146,9 @@ def simulate(plan: JumpPlan) -> JumpResult:
         miss_distance_m=float(np.hypot(le, ln)),
         impact=impact,
     )
+    fall = -traj["v_up_m_s"]
+    i_fall = int(np.argmax(fall))
+    res.extras["max_fall_rate_m_s"] = float(fall[i_fall])
+    res.extras["max_fall_rate_altitude_m"] = float(traj["altitude_m"][i_fall])
     res.checks = jump_checks(res)
     return res

@@ -79,6 +79,11 @@ def summary(res: Any, console: Any, d: Any) -> None:
     rows = [
         ("exit", f"{d.fmt(plan.exit_altitude, 'altitude')} MSL"),
         ("max speed", f"{d.fmt(res.max_speed_m_s, 'speed')}  (Mach {res.max_mach:.2f})"),
+        (
+            "max fall rate",
+            f"{d.fmt(res.extras['max_fall_rate_m_s'], 'speed')} at "
+            f"{d.fmt(res.extras['max_fall_rate_altitude_m'], 'altitude')}",
+        ),
         ("freefall time", f"{res.freefall_time_s:.1f} s"),
         ("peak opening shock", f"{res.peak_opening_g:.1f} g"),
         ("canopy time", f"{res.canopy_time_s:.0f} s"),

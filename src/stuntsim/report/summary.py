@@ -28,6 +28,10 @@ def fmt_check_value(value: float | None, unit: str, display: Any) -> str:
         return display.fmt(value, q, digits=1 if abs(value) < 100 else 0)
     if unit in ("", "1", "bool"):
         return f"{value:g}"
+    if unit == "s":
+        return f"{value / 60:.0f} min" if abs(value) >= 120 else f"{value:.0f} s"
+    if unit == "g":
+        return f"{value:.1f} g"
     return f"{value:.3g} {unit}"
 
 
@@ -35,30 +39,28 @@ def verdict_line(checks: Sequence[Check]) -> str:
     v = verdict(checks)
     n_fail = sum(1 for c in checks if not c.ok and c.severity == "fail")
     n_caut = sum(1 for c in checks if not c.ok and c.severity != "fail")
-    return f"[{_VERDICT_STYLE[v]}]{v}[/]  ({len(checks)} checks, {n_fail} failing, {n_caut} cautions)"
+    return (
+        f"[{_VERDICT_STYLE[v]}]{v}[/]  ({len(checks)} checks, {n_fail} failing, {n_caut} cautions)"
+    )
 
 
 def checks_table(checks: Iterable[Check], display: Any) -> Any:
     from rich.table import Table
 
-    t = Table(title="Checks", show_lines=False, expand=False)
+    t = Table(title="Checks", show_lines=True, expand=False)
     t.add_column("", no_wrap=True)
     t.add_column("check", no_wrap=True)
-    t.add_column("value", justify="right")
-    t.add_column("limit", justify="right")
-    t.add_column("what it means")
-    t.add_column("source", style="dim")
+    t.add_column("value", justify="right", no_wrap=True)
+    t.add_column("limit", justify="right", no_wrap=True)
+    t.add_column("what it means (source)", ratio=1)
     for c in checks:
-        mark = (
-            "[green]✔[/]" if c.ok else ("[red]✘[/]" if c.severity == "fail" else "[yellow]![/]")
-        )
+        mark = "[green]✔[/]" if c.ok else ("[red]✘[/]" if c.severity == "fail" else "[yellow]![/]")
         t.add_row(
             mark,
             c.id,
             fmt_check_value(c.value, c.unit, display),
             fmt_check_value(c.limit, c.unit, display),
-            c.message,
-            c.source,
+            f"{c.message}\n[dim]{c.source}[/]",
         )
     return t
 
