@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, assert_clean_error, run_cli
 
 from stuntsim import __version__
+
+from conftest import EXAMPLES, assert_clean_error, run_cli
 
 EVENT_KEYS = {"name", "t_s", "altitude_m", "speed_m_s", "east_m", "north_m"}
 CHECK_KEYS = {"id", "ok", "value", "limit", "unit", "message", "source"}
@@ -81,7 +83,7 @@ def test_trajectory_csv(tmp_path):
     assert float(rows[0]["altitude_m"]) == pytest.approx(13500 * 0.3048, rel=1e-5)
     assert float(rows[-1]["altitude_m"]) == pytest.approx(500 * 0.3048, abs=0.01)
     t = [float(r["t_s"]) for r in rows]
-    assert all(b >= a for a, b in zip(t, t[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(t))
 
 
 def test_version_and_help():
