@@ -356,6 +356,14 @@ def test_time_helpers_on_the_synthetic_jump() -> None:
     assert time_below_agl(p, 1_000.0) == pytest.approx(200.0, abs=1e-9)
 
 
+def test_time_helpers_stop_at_landing() -> None:
+    p = make_profile(25_000.0)
+    fields = {k: getattr(p, k) for k in p.__dataclass_fields__}
+    cut = JumpProfile(**{**fields, "landing_t_s": p.landing_t_s - 50.0})
+    # samples after landing are ignored: 50 s less of the 200 s canopy ride below 1,000 m
+    assert time_below_agl(cut, 1_000.0) == pytest.approx(150.0, abs=1e-9)
+
+
 # --- the checks -------------------------------------------------------------------------------
 
 
