@@ -112,7 +112,48 @@ def run(
             console().print(f"wrote {path}")
 
 
+@app.command()
+def spot(
+    scenario: ScenarioArg,
+    units: UnitsOpt = Units.si,
+    json_out: JsonOpt = False,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="halo, haho or auto (default: the scenario's).")
+    ] = None,
+    jumpers: Annotated[
+        int | None, typer.Option("--jumpers", "-n", min=1, max=40, help="Jumpers in the stick.")
+    ] = None,
+    separation: Annotated[
+        float | None, typer.Option("--separation", min=0.0, help="Seconds between exits.")
+    ] = None,
+) -> None:
+    """Solve the release point (HARP) that puts the jumper on the target in today's winds."""
+    from stuntsim.jump.spot import solve_release
+    from stuntsim.report.export import to_json_text
+    from stuntsim.report.spot import spot_summary
+    from stuntsim.scenario import load
+    from stuntsim.units import Display
+
+    loaded = load(scenario)
+    if loaded.kind.name != "jump":
+        raise StuntsimError(f"{scenario}: kind: spot solves jump scenarios only")
+    cfg = loaded.model.spot
+    mode = mode or (cfg.mode if cfg else "auto")
+    if mode not in ("auto", "halo", "haho"):
+        raise StuntsimError(f"--mode {mode}: choose halo, haho or auto")
+    n = jumpers or (cfg.jumpers if cfg else 1)
+    sep = separation if separation is not None else (cfg.separation if cfg else 1.0)
+    sol = solve_release(loaded.plan, mode, n, sep)
+    if json_out:
+        typer.echo(to_json_text({"name": loaded.plan.name, "release_point": sol.to_json()}))
+    else:
+        spot_summary(loaded.plan, sol, console(), Display(units.value))
+
+
 # --- further commands are registered below (spot, winds, mc, car-plan) ----------------------
+from stuntsim.io.winds_cli import winds  # noqa: E402
+
+app.command("winds")(winds)
 
 
 def main() -> None:

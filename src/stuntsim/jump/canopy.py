@@ -19,14 +19,22 @@ model: the canopy's own dynamics settle within seconds, fast compared with a des
 
 Steering:
 - ``heading``: hold a true heading.
-- ``into_wind``: face the local wind (the classic "hold" that a HARP drift assumes).
-- ``target``: fly toward the target (HAHO navigation) by the wind triangle. With d the unit
-  vector to the target, the cross-track wind is cancelled and the ground speed along d is
-  ``g = min(u |d| / sqrt(|d|^2 + R^2),  w.d + sqrt(u^2 - |w x d|^2))``; the commanded air
-  velocity ``c = g d - w`` is flown at full speed when |c| = u and with brakes when |c| < u
-  (slowing on arrival and holding into the wind over the target). When the wind is too strong to
-  hold the track, the canopy flies at full speed along c. R (default 50 m) sets how gently it
-  slows on arrival. Descent rate is not changed by braking in this model.
+- ``into_wind``: face the local wind.
+- ``drift``: no air displacement: the canopy drifts with the wind (the HARP convention for the
+  release point; in practice the jumper keeps the canopy's whole glide as margin).
+- ``target``: fly to the target (HAHO and HALO navigation) by wind-drift-corrected pursuit.
+  With D_rem(z) the wind drift still to come between altitude z and the ground and
+  R_rem(z) = (u0/w0)(z - z_ground) the air distance the canopy can still fly (the glide ratio is
+  constant because u and w scale alike with density), the air displacement still needed is
+
+      N = target - x - D_rem(z)
+
+  and the canopy flies the air velocity  a = u N / max(R_rem, |N|).  Along such a path N/R_rem
+  is constant (dN/dt = -a and dR_rem/dt = -u), so whenever |N| <= R_rem the canopy arrives
+  exactly over the target at the ground, braking as much as needed (|a| <= u); otherwise it
+  flies at full speed straight at the drift-corrected target and lands as close as it can. This
+  is the optimal law for a kinematic canopy: it succeeds from every point of the reachable disc
+  of jump/spot.py. Braking does not change the descent rate in this model.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from dataclasses import dataclass
 
 from stuntsim.units import G0
 
-STEERING_MODES = ("target", "heading", "into_wind")
+STEERING_MODES = ("target", "heading", "into_wind", "drift")
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,6 @@ class Canopy:
     opening_exponent: float = 2.0
     steering: str = "target"
     heading: float = 0.0  # rad, for steering == "heading" (and the calm-air fallback)
-    arrival_radius: float = 50.0  # m, R in the target law
 
     def equilibrium_drag_area(self, mass: float, rho0: float) -> float:
         """Drag area holding the weight at the canopy's steady sea-level airspeed."""
@@ -63,3 +70,22 @@ class Canopy:
 # 10-16 ft/s at full flight (manufacturers' figures for 7-cell/9-cell canopies of 280-370 ft^2,
 # e.g. the MC-4/MC-6 class); 10 m/s and 5 m/s are round estimates in that range.
 DEFAULT_CANOPY = Canopy()
+
+
+def drift_table(atmosphere, wind, w0: float, z_ground: float, z_top: float, n: int = 2001):
+    """Wind drift still to come under canopy, D_rem(z) = integral from z_ground to z of
+    w_vec(z') / (w0 sqrt(rho0/rho(z'))) dz', on ``n`` altitudes from the ground to z_top
+    (cumulative trapezoid). Returns (z, east, north) arrays."""
+    import numpy as np
+
+    from stuntsim.jump.jumper import RHO0
+
+    z = np.linspace(z_ground, max(z_top, z_ground + 1.0), n)
+    inv_w = 1.0 / (w0 * np.sqrt(RHO0 / atmosphere.density(z)))
+    we, wn = wind.at(z)
+    dz = np.diff(z)
+
+    def cum(f):
+        return np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * dz)])
+
+    return z, cum(we * inv_w), cum(wn * inv_w)

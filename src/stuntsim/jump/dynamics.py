@@ -41,7 +41,6 @@ class JumpBatch:
     target_north: float
     steering: str  # canopy: "target" | "heading" | "into_wind"
     canopy_heading: float  # rad
-    arrival_radius: float  # m
     opening_exponent: float
     track_heading: float  # rad, direction the lift of a gliding position points
     # per sample (B,)
@@ -61,6 +60,13 @@ class JumpBatch:
     # constant gravity (m/s^2) instead of the inverse-square law: a flat-earth option, used by
     # the closed-form validation; None = g(z) of world/atmosphere.py
     gravity: float | None = None
+    # Wind drift still to come under canopy, from altitude z down to the ground, for a canopy
+    # descending at ``drift_w0`` (sea level) in the unscaled wind: D_rem(z) = integral from the
+    # ground to z of w_vec / w_desc dz'. Used by the "target" steering law (jump/canopy.py).
+    drift_z: np.ndarray | None = None
+    drift_e: np.ndarray | None = None
+    drift_n: np.ndarray | None = None
+    drift_w0: float = 5.0
 
     @property
     def n(self) -> int:
@@ -145,7 +151,9 @@ def canopy_velocity(p: JumpBatch, y: np.ndarray) -> np.ndarray:
     sig = np.sqrt(RHO0 / rho)
     u = p.canopy_u0 * sig
     we, wn = wind_at(p, z)
-    if p.steering == "heading":
+    if p.steering == "drift":
+        ae = an = np.zeros_like(z)
+    elif p.steering == "heading":
         ae = u * np.sin(p.canopy_heading)
         an = u * np.cos(p.canopy_heading)
     elif p.steering == "into_wind":
@@ -154,20 +162,18 @@ def canopy_velocity(p: JumpBatch, y: np.ndarray) -> np.ndarray:
         ws = np.where(calm, 1.0, w)
         ae = np.where(calm, u * np.sin(p.canopy_heading), -u * we / ws)
         an = np.where(calm, u * np.cos(p.canopy_heading), -u * wn / ws)
-    else:  # target: wind triangle, see jump/canopy.py
-        de = p.target_east - y[:, 0]
-        dn = p.target_north - y[:, 1]
-        dist = np.maximum(np.sqrt(de * de + dn * dn), 1e-9)
-        ue, un = de / dist, dn / dist
-        w_par = we * ue + wn * un
-        w_perp2 = np.maximum(we * we + wn * wn - w_par * w_par, 0.0)
-        g_max = w_par + np.sqrt(np.maximum(u * u - w_perp2, 0.0))
-        g_des = u * dist / np.sqrt(dist * dist + p.arrival_radius**2)
-        g = np.minimum(g_des, g_max)
-        ce = g * ue - we
-        cn = g * un - wn
-        scale = 1.0 / np.maximum(1.0, np.hypot(ce, cn) / np.maximum(u, 1e-9))
-        ae, an = ce * scale, cn * scale
+    else:  # target: wind-drift-corrected pursuit, see jump/canopy.py
+        k = p.drift_w0 / p.canopy_w0  # D_rem and R_rem scale as 1/w0
+        de0 = np.interp(z, p.drift_z, p.drift_e)
+        dn0 = np.interp(z, p.drift_z, p.drift_n)
+        c, s = np.cos(p.wind_rotation), np.sin(p.wind_rotation)
+        ks = k * p.wind_scale
+        need_e = p.target_east - y[:, 0] - ks * (de0 * c + dn0 * s)
+        need_n = p.target_north - y[:, 1] - ks * (-de0 * s + dn0 * c)
+        r_rem = np.maximum(p.canopy_u0 / p.canopy_w0 * (z - p.ground), 1e-6)
+        need = np.hypot(need_e, need_n)
+        scale = u / np.maximum(r_rem, need)
+        ae, an = need_e * scale, need_n * scale
     out = np.empty((len(z), 3))
     out[:, 0] = we + ae
     out[:, 1] = wn + an

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from stuntsim.errors import ScenarioError
-from stuntsim.jump.canopy import Canopy
+from stuntsim.jump.canopy import Canopy, drift_table
 from stuntsim.jump.dynamics import JumpBatch, wind_at
 from stuntsim.jump.jumper import BODY_POSITIONS, DragModel, Drogue
 from stuntsim.jump.scenario import JumpScenario
@@ -37,6 +38,7 @@ class JumpPlan:
     exit_east: float
     exit_north: float
     lz_radius: float | None
+    heading_source: str = "scenario"
 
     def batch(self, n: int = 1) -> JumpBatch:
         """The nominal plan as a kernel batch of ``n`` identical samples."""
@@ -53,6 +55,15 @@ def drag_model(j) -> tuple[DragModel, str]:
     cd = j.drag_coefficient
     table = [(0.0, float(cd))] if isinstance(cd, float | int) else [tuple(p) for p in cd]
     return DragModel.table(j.reference_area, table, "scenario Cd(Mach)"), "Cd(Mach) table"
+
+
+def into_mean_wind(air: Air, z_top: float, z_ground: float) -> float:
+    """Heading (rad, true) into the altitude-averaged wind between the ground and the exit:
+    the direction the mean wind blows FROM (0 in calm air)."""
+    e, n = air.wind.mean(z_ground, z_top)
+    if math.hypot(e, n) < 1e-6:
+        return 0.0
+    return math.atan2(-e, -n) % (2 * math.pi)
 
 
 def build_plan(s: JumpScenario, path: Path) -> JumpPlan:
@@ -78,6 +89,11 @@ def build_plan(s: JumpScenario, path: Path) -> JumpPlan:
                 f"opening altitude ({jp.open_altitude / FT:,.0f} ft MSL) is at or below the "
                 f"ground ({site.elevation / FT:,.0f} ft MSL); altitudes are MSL",
             )
+    heading = jp.aircraft_heading
+    heading_source = "scenario"
+    if heading is None:
+        heading = into_mean_wind(air, jp.exit_altitude, site.elevation)
+        heading_source = "into the mean wind"
     drag, label = drag_model(s.jumper)
     drogue = None
     if s.drogue is not None:
@@ -93,8 +109,7 @@ def build_plan(s: JumpScenario, path: Path) -> JumpPlan:
         opening_time=c.opening_time,
         opening_exponent=c.opening_exponent,
         steering=c.steering,
-        heading=c.heading if c.heading is not None else jp.aircraft_heading,
-        arrival_radius=c.arrival_radius,
+        heading=c.heading if c.heading is not None else heading,
     )
     if c.steering == "heading" and c.heading is None:
         raise ScenarioError(path, "canopy.heading", "steering = 'heading' needs a heading")
@@ -113,7 +128,8 @@ def build_plan(s: JumpScenario, path: Path) -> JumpPlan:
         open_altitude=jp.open_altitude,
         freefall_time=jp.freefall_time,
         aircraft_speed=jp.aircraft_speed,
-        aircraft_heading=jp.aircraft_heading,
+        aircraft_heading=heading,
+        heading_source=heading_source,
         exit_east=jp.exit_east,
         exit_north=jp.exit_north,
         lz_radius=s.site.lz_radius,
@@ -125,6 +141,13 @@ def nominal_batch(plan: JumpPlan, n: int = 1, **overrides) -> JumpBatch:
     ones = np.ones(n)
     zeros = np.zeros(n)
     track = plan.scenario.jumper.track_heading
+    dz_, de_, dn_ = drift_table(
+        plan.air.atmosphere,
+        plan.air.wind,
+        plan.canopy.descent_rate,
+        plan.site.elevation,
+        plan.exit_altitude,
+    )
     batch = JumpBatch(
         atmosphere=plan.air.atmosphere,
         wind=plan.air.wind,
@@ -134,7 +157,6 @@ def nominal_batch(plan: JumpPlan, n: int = 1, **overrides) -> JumpBatch:
         target_north=0.0,
         steering=plan.canopy.steering,
         canopy_heading=plan.canopy.heading,
-        arrival_radius=plan.canopy.arrival_radius,
         opening_exponent=plan.canopy.opening_exponent,
         track_heading=plan.aircraft_heading if track is None else track,
         t0=zeros.copy(),
@@ -150,6 +172,10 @@ def nominal_batch(plan: JumpPlan, n: int = 1, **overrides) -> JumpBatch:
         canopy_w0=plan.canopy.descent_rate * ones,
         wind_scale=ones.copy(),
         wind_rotation=zeros.copy(),
+        drift_z=dz_,
+        drift_e=de_,
+        drift_n=dn_,
+        drift_w0=plan.canopy.descent_rate,
     )
     from dataclasses import replace
 

@@ -95,6 +95,16 @@ def simulate(plan: JumpPlan) -> JumpResult:
     """Fly the nominal plan (a batch of one) and assemble the result and its checks."""
     from stuntsim.jump.checks import jump_checks
 
+    spot = None
+    cfg = plan.scenario.spot
+    if cfg is not None:
+        from dataclasses import replace
+
+        from stuntsim.jump.spot import solve_release
+
+        spot = solve_release(plan, cfg.mode, cfg.jumpers, cfg.separation)
+        if cfg.solve:
+            plan = replace(plan, exit_east=spot.east_m, exit_north=spot.north_m)
     batch = plan.batch(1)
     o = simulate_batch(batch, record=True)
     traj = trajectory_columns(plan, o.trajectory, batch)
@@ -146,6 +156,8 @@ def simulate(plan: JumpPlan) -> JumpResult:
         miss_distance_m=float(np.hypot(le, ln)),
         impact=impact,
     )
+    if spot is not None:
+        res.extras["release_point"] = spot.to_json()
     fall = -traj["v_up_m_s"]
     i_fall = int(np.argmax(fall))
     res.extras["max_fall_rate_m_s"] = float(fall[i_fall])

@@ -72,7 +72,6 @@ class CanopySection(StrictModel):
     opening_exponent: float = Field(DEFAULT_CANOPY.opening_exponent, ge=0.5, le=6.0)
     steering: Literal[STEERING_MODES] = DEFAULT_CANOPY.steering  # type: ignore[valid-type]
     heading: Angle | None = None
-    arrival_radius: Length = Field(DEFAULT_CANOPY.arrival_radius, gt=0.0, le=5000.0)
 
 
 class JumpSection(StrictModel):
@@ -81,7 +80,9 @@ class JumpSection(StrictModel):
     freefall_time: Time | None = Field(None, ge=0.0, le=1800.0)
     platform: Literal["aircraft", "balloon"] = "aircraft"
     aircraft_speed: Speed = Field(0.0, ge=0.0, le=350.0, description="true airspeed at exit")
-    aircraft_heading: Angle = 0.0
+    aircraft_heading: Angle | None = Field(
+        None, description="jump-run heading (true); default: into the mean wind"
+    )
     exit_east: Length = 0.0
     exit_north: Length = 0.0
 
@@ -92,6 +93,17 @@ class JumpSection(StrictModel):
         if self.platform == "balloon" and self.aircraft_speed != 0.0:
             raise ValueError("a balloon exit is at rest in the air: aircraft_speed must be 0")
         return self
+
+
+class SpotSection(StrictModel):
+    """Release-point (HARP) solution: see jump/spot.py."""
+
+    mode: Literal["auto", "halo", "haho"] = "auto"
+    solve: bool = Field(
+        True, description="fly `stuntsim run` from the solved release point, not exit_east/north"
+    )
+    jumpers: int = Field(1, ge=1, le=40)
+    separation: Time = Field(1.0, ge=0.0, le=60.0, description="time between exits")
 
 
 class LimitsSection(StrictModel):
@@ -115,3 +127,4 @@ class JumpScenario(StrictModel):
     canopy: CanopySection = CanopySection()
     jump: JumpSection
     limits: LimitsSection = LimitsSection()
+    spot: SpotSection | None = None

@@ -95,8 +95,16 @@ def summary(res: Any, console: Any, d: Any) -> None:
         ),
         ("miss distance", d.fmt(res.miss_distance_m, "distance")),
     ]
-    for key, label in res.extras.get("summary_rows", []):
-        rows.append((key, label))
+    rp = res.extras.get("release_point")
+    if rp:
+        rows.insert(
+            0,
+            (
+                "release point (solved)",
+                f"{d.fmt(rp['east_m'], 'distance')} E, {d.fmt(rp['north_m'], 'distance')} N, "
+                f"jump run {rp['heading_deg']:05.1f}°",
+            ),
+        )
     console.print(kv_table("Jump", rows))
     ev = Table(title="Events")
     for col in ("event", "t", "altitude", "speed", "east", "north"):

@@ -1,0 +1,60 @@
+"""Presenting a release-point solution: the integrated answer beside the classic estimate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stuntsim.report.summary import kv_table
+
+
+def spot_summary(plan: Any, sol: Any, console: Any, d: Any) -> None:
+    from rich.table import Table
+
+    console.print(f"[bold]{plan.name}[/]  —  release point ({sol.mode.upper()})")
+    rows = [
+        ("release point", f"{d.fmt(sol.east_m, 'distance')} E, {d.fmt(sol.north_m, 'distance')} N"),
+        ("lat, lon", f"{sol.lat:.5f}, {sol.lon:.5f}"),
+        ("jump-run heading", f"{sol.heading_deg:05.1f}° true ({plan.heading_source})"),
+        ("forward throw", d.fmt(sol.forward_throw_m, "distance")),
+        ("freefall drift", d.fmt(sol.freefall_drift_m, "distance")),
+        ("canopy drift (drifting, no steering)", d.fmt(sol.canopy_drift_m, "distance")),
+        ("check: re-simulated miss", d.fmt(sol.verified_miss_m, "distance", digits=1)),
+    ]
+    if sol.haho:
+        h = sol.haho
+        rows += [
+            ("reachable area radius", d.fmt(h["reachable_radius_m"], "distance")),
+            (
+                "canopy wind drift",
+                d.fmt(
+                    (h["wind_drift_east_m"] ** 2 + h["wind_drift_north_m"] ** 2) ** 0.5, "distance"
+                ),
+            ),
+            ("time under canopy", f"{h['canopy_descent_time_s'] / 60:.1f} min"),
+        ]
+    console.print(kv_table("Integrated solution (full simulation)", rows))
+    c = sol.classic
+    crows = [
+        (
+            "freefall drift D = K·A·V",
+            f"{d.fmt(c['freefall_drift_m'], 'distance')}  (K = 3, A = {c['thousands_of_feet']:.1f}"
+            f" kft, V = {c['mean_wind_kt']:.0f} kt)",
+        ),
+        ("forward throw (rule of thumb)", d.fmt(c["forward_throw_m"], "distance")),
+        ("canopy drift (mean wind x time)", d.fmt(c["canopy_drift_m"], "distance")),
+    ]
+    console.print(kv_table("Classic military estimate (cross-check only)", crows))
+    if sol.jumpers:
+        t = Table(title=f"Stick of {len(sol.jumpers)}: spread {d.fmt(sol.spread_m, 'distance')}")
+        for col in ("#", "exit east", "exit north", "landing east", "landing north", "miss"):
+            t.add_column(col, justify="right")
+        for j in sol.jumpers:
+            t.add_row(
+                str(j["index"]),
+                d.fmt(j["exit_east_m"], "distance"),
+                d.fmt(j["exit_north_m"], "distance"),
+                d.fmt(j["landing_east_m"], "distance"),
+                d.fmt(j["landing_north_m"], "distance"),
+                d.fmt(j["miss_distance_m"], "distance"),
+            )
+        console.print(t)
