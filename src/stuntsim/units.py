@@ -195,4 +195,7 @@ class Display:
             return "—"
         u = self.unit(quantity)
         d = u.digits if digits is None else digits
-        return f"{self.value(float(si), quantity):,.{d}f} {u.label}"
+        text = f"{self.value(float(si), quantity):,.{d}f}"
+        if text.startswith("-") and not text.strip("-0.,"):
+            text = text[1:]  # no "-0 m"
+        return f"{text} {u.label}"

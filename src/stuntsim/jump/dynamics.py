@@ -170,7 +170,8 @@ def canopy_velocity(p: JumpBatch, y: np.ndarray) -> np.ndarray:
         ks = k * p.wind_scale
         need_e = p.target_east - y[:, 0] - ks * (de0 * c + dn0 * s)
         need_n = p.target_north - y[:, 1] - ks * (-de0 * s + dn0 * c)
-        r_rem = np.maximum(p.canopy_u0 / p.canopy_w0 * (z - p.ground), 1e-6)
+        # floor of 2 m of air range: below it N/R_rem is rounding noise at touchdown
+        r_rem = np.maximum(p.canopy_u0 / p.canopy_w0 * (z - p.ground), 2.0)
         need = np.hypot(need_e, need_n)
         scale = u / np.maximum(r_rem, need)
         ae, an = need_e * scale, need_n * scale

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,9 @@ from typing import Any
 from stuntsim import __version__
 from stuntsim.checks import Check, verdict
 from stuntsim.report.summary import fmt_check_value
+
+
+_METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
 
 
 @dataclass
@@ -39,7 +43,8 @@ def figure_svg(fig: Any) -> str:
     fig.savefig(buf, format="svg")
     svg = buf.getvalue()
     start = svg.find("<svg")  # drop the XML prolog and DOCTYPE: inline SVG needs neither
-    return svg[start:] if start >= 0 else svg
+    svg = svg[start:] if start >= 0 else svg
+    return _METADATA.sub("", svg)  # matplotlib's RDF block: namespaces, no content
 
 
 def table_html(header: Sequence[str], rows: Iterable[Sequence[Any]], cls: str = "") -> str:
