@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 EXTRAS ?= all,test
 STAMP  := $(VENV)/.installed-$(EXTRAS)
+LINT_PATHS := $(wildcard src tests benchmarks scripts)
 
 .PHONY: install demo test lint format bench browser clean
 
@@ -29,12 +30,12 @@ browser:
 	  echo "note: chromium not installed; the browser test will be skipped"; }
 
 lint: install
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check --no-cache $(LINT_PATHS)
+	$(VENV)/bin/ruff format --no-cache --check $(LINT_PATHS)
 
 format: install
-	$(VENV)/bin/ruff format src tests benchmarks
-	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format $(LINT_PATHS)
+	$(VENV)/bin/ruff check --fix $(LINT_PATHS)
 
 test: install browser lint
 	$(PY) -m pytest -q

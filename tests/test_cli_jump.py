@@ -159,7 +159,9 @@ def test_wrong_output_suffix(tmp_path):
     assert_clean_error(res, ".csv")
 
 
-@pytest.mark.parametrize("name", ["fallout-halo", "sport-13500", "stratos-2012", "haho"])
+@pytest.mark.parametrize(
+    "name", ["fallout-halo", "sport-13500", "stratos-2012", "haho", "haho-cross-country"]
+)
 def test_examples_run(name):
     res = run_cli("run", EXAMPLES / f"{name}.toml", "--json")
     assert res.returncode == 0, res.stderr

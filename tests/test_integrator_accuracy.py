@@ -16,7 +16,13 @@ from stuntsim.scenario import load
 from conftest import EXAMPLES
 from jump_reference import reference_landing
 
-JUMP_EXAMPLES = ["fallout-halo.toml", "sport-13500.toml", "stratos-2012.toml", "haho.toml"]
+JUMP_EXAMPLES = [
+    "fallout-halo.toml",
+    "sport-13500.toml",
+    "stratos-2012.toml",
+    "haho.toml",
+    "haho-cross-country.toml",
+]
 
 
 @pytest.mark.parametrize("name", JUMP_EXAMPLES)

@@ -8,9 +8,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from conftest import EXAMPLES, assert_clean_error, run_cli
 from stuntsim.jump.spot import _run, canopy_integrals, solve_release
 from stuntsim.scenario import load
+
+from conftest import EXAMPLES, assert_clean_error, run_cli
 
 
 @pytest.mark.parametrize("name", ["fallout-halo.toml", "sport-13500.toml"])

@@ -61,6 +61,8 @@ def jump_checks(res: JumpResult) -> list[Check]:
     )
     if lim.opening_shock is not None:
         kwargs["opening_shock_limit_g"] = lim.opening_shock
+    if lim.exposure is not None:
+        kwargs["exposure_limit_s"] = lim.exposure
     if lim.detection_altitude is not None:
         kwargs["detection_altitude_agl_m"] = lim.detection_altitude
     checks.extend(physiology_checks(profile, PhysiologyConfig(**kwargs)))

@@ -26,7 +26,7 @@ class JumperSection(StrictModel):
     track_heading: Angle | None = None
     oxygen: bool = False
     prebreathe: Time | None = Field(None, ge=0.0, le=6 * 3600.0)
-    licence: Literal["student", "A", "B", "C", "D", "tandem", "military"] = "D"
+    licence: Literal["student", "A", "B", "C", "D", "tandem", "military"] = "student"
 
     @field_validator("drag_coefficient")
     @classmethod
@@ -113,6 +113,7 @@ class LimitsSection(StrictModel):
     opening_shock: float | None = Field(None, gt=0.0, le=50.0, description="g")
     detection_altitude: Length | None = Field(None, gt=0.0, description="AGL")
     prebreathe: Time | None = Field(None, ge=0.0)
+    exposure: Time | None = Field(None, gt=0.0, description="limit on time below detection")
 
 
 class JumpScenario(StrictModel):
