@@ -19,7 +19,6 @@ from stuntsim import __version__
 from stuntsim.checks import Check, verdict
 from stuntsim.report.summary import fmt_check_value
 
-
 _METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
 
 
