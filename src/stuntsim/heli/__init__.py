@@ -1,0 +1,1 @@
+"""Helicopter chase planner: performance, envelope, VRS, terrain clearance and camera-rig loads."""

@@ -1,0 +1,146 @@
+"""Helicopter description: rotor geometry, power, speed and load-factor limits, and presets.
+
+Every preset figure carries its source in :data:`H125_SOURCES`; figures marked "estimate" are
+engineering guesses the user should override when better data (the flight manual of the actual
+aircraft) is at hand. All values are SI: kg, m, W, m/s, rad/s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from stuntsim.units import FT, HP, KT
+
+G0 = 9.80665  # m/s^2, standard gravity (CGPM 1901)
+
+
+@dataclass(frozen=True)
+class Aircraft:
+    """A single-main-rotor helicopter, as the performance model needs it (SI units)."""
+
+    name: str
+    mass: float  # kg, gross mass for this plan
+    max_mass: float  # kg, maximum gross mass (internal load)
+    rotor_radius: float  # m
+    blade_count: int
+    blade_chord: float  # m, mean chord of a main-rotor blade
+    rotor_rpm: float  # rev/min, nominal main-rotor speed
+    power_rating: float  # W, engine take-off power, sea level ISA
+    power_lapse_exponent: float  # x in P_av = P_rating * sigma**x
+    transmission_limit: float | None  # W, main-gearbox limit on shaft power (None: none)
+    drivetrain_efficiency: float  # main-rotor power / engine shaft power (tail rotor, gearbox)
+    induced_power_factor: float  # kappa: real / ideal induced power
+    profile_drag_coefficient: float  # Cd0, mean blade-section profile drag coefficient
+    profile_mu_factor: float  # K in P0 = P0_hover (1 + K mu^2)
+    flat_plate_area: float  # m^2, fuselage equivalent flat-plate drag area f
+    lift_curve_slope: float  # 1/rad, blade-section lift-curve slope a
+    vne_sea_level: float  # m/s IAS, power-on Vne at sea level
+    vne_lapse: float  # (m/s) per metre of density altitude
+    vne_doors_off: float  # m/s IAS, Vne with the doors off
+    vne_power_off: float  # m/s IAS, Vne in autorotation
+    load_factor_limit: float  # limit manoeuvring load factor, positive (g)
+    load_factor_min: float  # limit manoeuvring load factor, negative (g)
+    hub_height: float  # m, skids to rotor hub
+    doors_off: bool = False
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    # --- derived quantities --------------------------------------------------------------------
+    @property
+    def weight(self) -> float:
+        """W = m g0 (N)."""
+        return self.mass * G0
+
+    @property
+    def disc_area(self) -> float:
+        """A = pi R^2 (m^2)."""
+        return math.pi * self.rotor_radius**2
+
+    @property
+    def solidity(self) -> float:
+        """Rotor solidity sigma = N c / (pi R): blade area over disc area (Leishman 2006)."""
+        return self.blade_count * self.blade_chord / (math.pi * self.rotor_radius)
+
+    @property
+    def omega(self) -> float:
+        """Rotor angular speed (rad/s)."""
+        return self.rotor_rpm * 2.0 * math.pi / 60.0
+
+    @property
+    def tip_speed(self) -> float:
+        """Omega R (m/s)."""
+        return self.omega * self.rotor_radius
+
+    def with_overrides(self, **kw: object) -> Aircraft:
+        """A copy with some figures replaced (those the scenario sets); the sources of the
+        replaced figures say so."""
+        sources = dict(self.sources)
+        for k in kw:
+            sources[k] = "set in the scenario"
+        return replace(self, sources=sources, **kw)  # type: ignore[arg-type]
+
+
+H125_SOURCES: dict[str, str] = {
+    "max_mass": "2,250 kg maximum weight, internal load (Airbus H125 / AS350 B3 data; "
+    "stuntsim reference §6)",
+    "rotor_radius": "main rotor diameter 10.69 m (Airbus H125 data; reference §6)",
+    "blade_count": "3 blades (Airbus H125 data; reference §6)",
+    "blade_chord": "0.35 m (estimate: single unconfirmed figure, reference §6 'unsure')",
+    "rotor_rpm": "390 rpm nominal, tip speed about 218 m/s (reference §6)",
+    "power_rating": "847 shp take-off power, Arriel 2B1 (reference §6; 952 shp for the later "
+    "Arriel 2D: override power_rating)",
+    "power_lapse_exponent": "1.0 (estimate): turboshaft power at the take-off temperature limit "
+    "taken proportional to the density ratio, a first approximation",
+    "transmission_limit": "none (the main-gearbox torque limit is not published in our sources)",
+    "drivetrain_efficiency": "0.85 (estimate): tail rotor about 10 % and gearbox/accessories "
+    "about 5 % of the engine power, typical values (Leishman 2006, ch. 5)",
+    "induced_power_factor": "kappa = 1.15, typical (Leishman 2006, ch. 2-3)",
+    "profile_drag_coefficient": "Cd0 = 0.010, typical mean profile drag of a helicopter blade "
+    "section (Leishman 2006, ch. 2-3; estimate for this rotor)",
+    "profile_mu_factor": "K = 4.65 in P0 = P0_hover (1 + K mu^2) (Leishman 2006, ch. 5)",
+    "flat_plate_area": "f = 1.2 m^2 (estimate): light single-engine helicopters are about "
+    "0.9-1.5 m^2 (Leishman 2006, ch. 5)",
+    "lift_curve_slope": "a = 5.73 /rad, typical blade section (Leishman 2006, ch. 3)",
+    "vne_sea_level": "Vne 155 kt IAS at sea level (reference §6)",
+    "vne_lapse": "Vne reduced by 3 kt per 1,000 ft (reference §6), applied per 1,000 ft of "
+    "density altitude",
+    "vne_doors_off": "90 kt with both front doors off (flight-manual flash card, unsure; "
+    "110 kt with one door off)",
+    "vne_power_off": "125 kt power-off Vne (reference §6)",
+    "load_factor_limit": "+3.5 g limit manoeuvring load factor (14 CFR 27.337)",
+    "load_factor_min": "-1.0 g limit manoeuvring load factor (14 CFR 27.337)",
+    "hub_height": "3.0 m skids to rotor hub (estimate from the published overall height)",
+}
+
+
+H125 = Aircraft(
+    name="H125 (AS350 B3e)",
+    mass=2250.0,
+    max_mass=2250.0,
+    rotor_radius=10.69 / 2.0,
+    blade_count=3,
+    blade_chord=0.35,
+    rotor_rpm=390.0,
+    power_rating=847.0 * HP,
+    power_lapse_exponent=1.0,
+    transmission_limit=None,
+    drivetrain_efficiency=0.85,
+    induced_power_factor=1.15,
+    profile_drag_coefficient=0.010,
+    profile_mu_factor=4.65,
+    flat_plate_area=1.2,
+    lift_curve_slope=5.73,
+    vne_sea_level=155.0 * KT,
+    vne_lapse=3.0 * KT / (1000.0 * FT),
+    vne_doors_off=90.0 * KT,
+    vne_power_off=125.0 * KT,
+    load_factor_limit=3.5,
+    load_factor_min=-1.0,
+    hub_height=3.0,
+    sources=H125_SOURCES,
+)
+
+# Published hover ceiling, compared with the model in docs/heli.md and the tests.
+H125_HOVER_CEILING_OGE = 11_100.0 * FT  # 11,100 ft, no weight or ground-effect qualifier (unsure)
+
+PRESETS: dict[str, Aircraft] = {"H125": H125}

@@ -1,0 +1,433 @@
+"""Flight-path segments and the path they make, flown in the wind.
+
+Frames and conventions: positions are metres east and north of the site and altitude MSL;
+velocities are (east, north, up). Headings are true, clockwise from north. ``airspeed`` is the
+horizontal true airspeed (forward speed through the air); ``descent_rate`` is the vertical speed
+down through the air (negative = climbing).
+
+Coordinated turn (steady, constant vertical speed; e.g. Leishman 2006, ch. 5; any flight
+mechanics text): the horizontal centripetal acceleration V omega = g tan(bank), so
+
+    omega = g tan(bank) / V,   R = V^2 / (g tan(bank)),   n = 1 / cos(bank).
+
+Straight, turn and spiral segments are flown in the air mass: heading and bank are held, and the
+ground track is the air-relative path plus the wind drift, x(t) = x0 + int (V_air + W(z)) dt.
+A waypoint chase is flown over the ground: straight legs joined by fly-by arcs of constant
+ground radius, the aircraft crabbing into the wind so its ground speed along the track is
+
+    V_g = t.W + sqrt(V^2 - |W|^2 + (t.W)^2)
+
+for a horizontal airspeed V, wind W and track direction t. Changes between segments (roll-in,
+speed and vertical-speed changes) are taken as instantaneous: their transients are not modelled.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from stuntsim.heli.aircraft import G0
+
+
+# --- coordinated-turn formulas ---------------------------------------------------------------
+def turn_radius(airspeed, bank, g: float = G0):
+    """R = V^2 / (g tan(bank))."""
+    return np.asarray(airspeed, dtype=float) ** 2 / (g * np.tan(bank))
+
+
+def turn_rate(airspeed, bank, g: float = G0):
+    """omega = g tan(bank) / V (rad/s)."""
+    return g * np.tan(bank) / np.asarray(airspeed, dtype=float)
+
+
+def bank_for_radius(airspeed, radius, g: float = G0):
+    """bank = atan(V^2 / (g R))."""
+    return np.arctan(np.asarray(airspeed, dtype=float) ** 2 / (g * np.asarray(radius, dtype=float)))
+
+
+def turn_load_factor(bank):
+    """n = 1 / cos(bank)."""
+    return 1.0 / np.cos(bank)
+
+
+# --- segments (SI, resolved) -----------------------------------------------------------------
+@dataclass(frozen=True)
+class AirSegment:
+    """Straight flight (bank 0), a turn or a spiral, flown in the air mass.
+
+    How long it lasts is one of ``duration``, ``turn_angle`` (heading change, rad) or
+    ``to_heading`` (rad true, reached turning ``direction``); its vertical speed is
+    ``descent_rate`` or ``altitude_loss`` spread over the duration (:meth:`resolve`).
+    """
+
+    kind: str  # "straight" | "turn" | "spiral"
+    airspeed: float  # m/s horizontal TAS
+    bank: float = 0.0  # rad, >= 0
+    direction: int = 1  # +1 right (clockwise seen from above), -1 left
+    duration: float | None = None  # s
+    turn_angle: float | None = None  # rad
+    to_heading: float | None = None  # rad
+    descent_rate: float | None = None  # m/s
+    altitude_loss: float | None = None  # m
+
+    @property
+    def turn_rate(self) -> float:
+        if self.bank == 0.0 or self.airspeed == 0.0:
+            return 0.0
+        return float(turn_rate(self.airspeed, self.bank))
+
+    @property
+    def radius(self) -> float | None:
+        if self.bank == 0.0:
+            return None
+        return float(turn_radius(self.airspeed, self.bank))
+
+    def resolve(self, heading0: float) -> tuple[float, float]:
+        """(duration s, descent rate m/s) when entered at heading ``heading0``."""
+        if self.duration is not None:
+            dur = self.duration
+        else:
+            if self.turn_angle is not None:
+                angle = self.turn_angle
+            else:
+                angle = (self.direction * ((self.to_heading or 0.0) - heading0)) % (2 * math.pi)
+                if angle < 1e-9:
+                    angle = 2 * math.pi  # already on that heading: a full turn
+            dur = angle / self.turn_rate
+        if self.descent_rate is not None:
+            rate = self.descent_rate
+        elif self.altitude_loss is not None:
+            rate = self.altitude_loss / dur
+        else:
+            rate = 0.0
+        return dur, rate
+
+
+@dataclass(frozen=True)
+class WaypointSegment:
+    """A chase over the ground through ``points`` (K, 3): east, north, altitude MSL."""
+
+    airspeed: float
+    bank: float  # rad, the bank the corners are sized for (at the highest ground speed)
+    points: np.ndarray
+    kind: str = "waypoints"
+    radius: float | None = None  # filled when flown: the ground radius of the corners
+
+
+@dataclass
+class Path:
+    """Samples along the path (N,), vectors (N, 3) as (east, north, up)."""
+
+    t: np.ndarray
+    pos: np.ndarray
+    v_ground: np.ndarray
+    v_air: np.ndarray
+    accel: np.ndarray
+    heading: np.ndarray  # rad, direction of the horizontal air velocity (true)
+    segment: np.ndarray  # int, index of the segment each sample belongs to
+    radii: list[float | None] = field(default_factory=list)  # per segment
+    descent_rates: list[float | None] = field(default_factory=list)  # per air segment, resolved
+
+
+class PathError(ValueError):
+    """A segment that cannot be flown as given; ``index`` is the segment, ``field`` the key."""
+
+    def __init__(self, index: int, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.index = index
+        self.field = field
+
+
+def _wind(wind, z):
+    e, n = wind.at(z)
+    return np.stack([e, n], axis=-1)
+
+
+def _wind_gradient(wind, z, dz: float = 0.5):
+    return (_wind(wind, z + dz) - _wind(wind, z - dz)) / (2.0 * dz)
+
+
+def _cumtrapz(y, x):
+    out = np.zeros_like(y)
+    if len(x) > 1:
+        dx = np.diff(x)[:, None] if y.ndim == 2 else np.diff(x)
+        out[1:] = np.cumsum(0.5 * (y[1:] + y[:-1]) * dx, axis=0)
+    return out
+
+
+def fly_air_segment(seg: AirSegment, p0, heading0: float, t0: float, wind, dt: float):
+    """Samples of an air-mass segment over [0, duration] (inclusive), vectorised in time."""
+    duration, descent_rate = seg.resolve(heading0)
+    n = max(2, math.ceil(duration / dt) + 1)
+    tau = np.linspace(0.0, duration, n)
+    k = seg.direction * seg.turn_rate
+    psi = heading0 + k * tau
+    v = seg.airspeed
+    if k != 0.0:
+        de = -v / k * (np.cos(psi) - math.cos(heading0))
+        dn = v / k * (np.sin(psi) - math.sin(heading0))
+    else:
+        de = v * tau * math.sin(heading0)
+        dn = v * tau * math.cos(heading0)
+    z = p0[2] - descent_rate * tau
+    w = _wind(wind, z)
+    drift = _cumtrapz(w, tau)
+    pos = np.stack([p0[0] + de + drift[:, 0], p0[1] + dn + drift[:, 1], z], axis=-1)
+    v_air = np.stack([v * np.sin(psi), v * np.cos(psi), np.full(n, -descent_rate)], axis=-1)
+    v_ground = v_air.copy()
+    v_ground[:, :2] += w
+    # air-relative turn (d/dt of V (sin psi, cos psi)) plus the wind-shear term dW/dz * dz/dt
+    acc = np.zeros((n, 3))
+    acc[:, 0] = v * k * np.cos(psi)
+    acc[:, 1] = -v * k * np.sin(psi)
+    acc[:, :2] += _wind_gradient(wind, z) * (-descent_rate)
+    return t0 + tau, pos, v_ground, v_air, acc, psi
+
+
+# --- waypoint geometry ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Line:
+    a: np.ndarray  # start (2,)
+    u: np.ndarray  # unit direction (2,)
+    length: float
+
+
+@dataclass(frozen=True)
+class _Arc:
+    c: np.ndarray  # centre (2,)
+    r: float
+    th0: float  # start angle of the radius vector (math angle, from east, CCW)
+    sweep: float  # signed, + = counter-clockwise (left turn)
+
+    @property
+    def length(self) -> float:
+        return abs(self.sweep) * self.r
+
+
+def _left(u):
+    return np.array([-u[1], u[0]])
+
+
+def _cross(a, b) -> float:
+    return float(a[0] * b[1] - a[1] * b[0])
+
+
+def _entry_turn(p0, d0, target, r):
+    """Arc from p0 (direction d0) turning toward ``target`` until the tangent points at it;
+    None when the target is already straight ahead."""
+    to = target - p0
+    side = _cross(d0, to)
+    if abs(side) < 1e-9 * max(1.0, float(np.linalg.norm(to))) and float(np.dot(d0, to)) > 0:
+        return None
+    s = 1.0 if side > 0 else -1.0  # + left (CCW)
+    c = p0 + s * r * _left(d0)
+    v = target - c
+    dist = float(np.linalg.norm(v))
+    if dist <= r * (1.0 + 1e-9):
+        return "inside"
+    beta = math.atan2(v[1], v[0])
+    alpha = math.acos(r / dist)
+    th_t = beta - alpha if s > 0 else beta + alpha
+    th0 = math.atan2(p0[1] - c[1], p0[0] - c[0])
+    sweep = (th_t - th0) % (2 * math.pi) if s > 0 else -((th0 - th_t) % (2 * math.pi))
+    return _Arc(c, r, th0, sweep)
+
+
+def _arc_end(arc: _Arc):
+    th = arc.th0 + arc.sweep
+    p = arc.c + arc.r * np.array([math.cos(th), math.sin(th)])
+    radial = np.array([math.cos(th), math.sin(th)])
+    u = _left(radial) if arc.sweep > 0 else -_left(radial)
+    return p, u
+
+
+def waypoint_geometry(p0, d0, points, r, index: int = 0):
+    """Lines and fly-by arcs from p0 (unit direction d0) through ``points`` (K, 2).
+
+    Returns (primitives, stations) where stations[k] is the along-track distance at which the
+    path passes waypoint k (mid-arc for a fly-by corner, the end for the last point).
+    """
+    prims: list[_Line | _Arc] = []
+    cur = np.asarray(p0, dtype=float)
+    d = np.asarray(d0, dtype=float)
+    pts = np.asarray(points, dtype=float)
+    s = 0.0
+    entry = _entry_turn(cur, d, pts[0], r)
+    if isinstance(entry, str):
+        raise PathError(
+            index,
+            "points[0]",
+            f"the first waypoint is inside the {r:.0f} m turn circle from the entry heading; "
+            "move it further away or raise the bank",
+        )
+    if entry is not None:
+        prims.append(entry)
+        s += entry.length
+        cur, d = _arc_end(entry)
+    stations = []
+    for k in range(len(pts)):
+        wp = pts[k]
+        if k == len(pts) - 1:
+            leg = wp - cur
+            length = float(np.linalg.norm(leg))
+            if length > 1e-6 and float(np.dot(leg, d)) < 0:
+                raise PathError(
+                    index,
+                    f"points[{k}]",
+                    f"the last waypoint comes before the end of the {r:.0f} m turn into its "
+                    "leg; move it further on or raise the bank",
+                )
+            if length > 1e-6:
+                prims.append(_Line(cur, leg / length, length))
+                s += length
+            stations.append(s)
+            break
+        u1 = wp - cur
+        l1 = float(np.linalg.norm(u1))
+        if l1 < 1e-6:
+            raise PathError(index, f"points[{k}]", "two waypoints at the same place")
+        u1 = u1 / l1
+        nxt = pts[k + 1]
+        u2 = nxt - wp
+        l2 = float(np.linalg.norm(u2))
+        if l2 < 1e-6:
+            raise PathError(index, f"points[{k + 1}]", "two waypoints at the same place")
+        u2 = u2 / l2
+        delta = math.atan2(_cross(u1, u2), float(np.dot(u1, u2)))
+        if abs(delta) > math.radians(170.0):
+            raise PathError(
+                index,
+                f"points[{k}]",
+                f"the track reverses by {math.degrees(abs(delta)):.0f} deg at this waypoint; "
+                "add a waypoint or use a turn segment",
+            )
+        dt_ = r * math.tan(abs(delta) / 2.0)
+        a = wp - dt_ * u1
+        lead = float(np.dot(a - cur, u1))
+        if lead < -1e-6 or dt_ > l2 + 1e-6:
+            raise PathError(
+                index,
+                f"points[{k}]",
+                f"the {math.degrees(abs(delta)):.0f} deg corner needs {dt_:.0f} m of straight "
+                f"leg either side at a {r:.0f} m turn radius; move the waypoints apart or lower "
+                "the airspeed or raise the bank",
+            )
+        if lead > 1e-6:
+            prims.append(_Line(cur, u1, lead))
+            s += lead
+        if abs(delta) < 1e-9:
+            stations.append(s)
+            cur, d = a, u1
+            continue
+        sgn = 1.0 if delta > 0 else -1.0
+        c = a + sgn * r * _left(u1)
+        th0 = math.atan2(a[1] - c[1], a[0] - c[0])
+        arc = _Arc(c, r, th0, delta)
+        prims.append(arc)
+        stations.append(s + arc.length / 2.0)
+        s += arc.length
+        cur, d = _arc_end(arc)
+    return prims, np.array(stations)
+
+
+def _sample_geometry(prims, s):
+    """Position (N,2), unit tangent (N,2) and signed curvature (N,) (+ = left) at distances s."""
+    pos = np.zeros((len(s), 2))
+    tan = np.zeros((len(s), 2))
+    curv = np.zeros(len(s))
+    start = 0.0
+    for i, p in enumerate(prims):
+        end = start + p.length
+        m = (s >= start) & ((s < end) | (i == len(prims) - 1))
+        ds = s[m] - start
+        if isinstance(p, _Line):
+            pos[m] = p.a + ds[:, None] * p.u
+            tan[m] = p.u
+        else:
+            sg = 1.0 if p.sweep > 0 else -1.0
+            th = p.th0 + sg * ds / p.r
+            radial = np.stack([np.cos(th), np.sin(th)], axis=-1)
+            pos[m] = p.c + p.r * radial
+            tan[m] = sg * np.stack([-radial[:, 1], radial[:, 0]], axis=-1)
+            curv[m] = sg / p.r
+        start = end
+    return pos, tan, curv
+
+
+def fly_waypoints(seg: WaypointSegment, p0, d0, t0: float, wind, ds: float, index: int = 0):
+    """Samples of a waypoint chase, vectorised along the track; returns arrays and the radius."""
+    pts = np.asarray(seg.points, dtype=float)
+    zs = np.concatenate([[p0[2]], pts[:, 2]])
+    zz = np.linspace(zs.min(), zs.max(), 64)
+    wmax = float(np.max(np.linalg.norm(_wind(wind, zz), axis=-1)))
+    if seg.airspeed <= wmax:
+        raise PathError(
+            index, "airspeed", "the airspeed must exceed the wind speed to hold a ground track"
+        )
+    r = float(turn_radius(seg.airspeed + wmax, seg.bank))
+    prims, stations = waypoint_geometry(p0[:2], d0, pts[:, :2], r, index)
+    total = sum(p.length for p in prims)
+    n = max(2, math.ceil(total / ds) + 1)
+    s = np.linspace(0.0, total, n)
+    xy, tan, curv = _sample_geometry(prims, s)
+    knots_s = np.concatenate([[0.0], stations])
+    if np.any(np.diff(knots_s) <= 0.0):
+        raise PathError(index, "points", "waypoints must follow one another along the track")
+    z = np.interp(s, knots_s, zs)
+    piece = np.clip(np.searchsorted(knots_s, s, side="right") - 1, 0, len(knots_s) - 2)
+    slope = np.diff(zs) / np.diff(knots_s)
+    dzds = slope[piece]
+    w = _wind(wind, z)
+    tw = np.sum(tan * w, axis=-1)
+    disc = seg.airspeed**2 - np.sum(w * w, axis=-1) + tw * tw
+    vg = tw + np.sqrt(np.maximum(disc, 0.0))
+    tau = _cumtrapz(1.0 / vg, s)
+    v_ground = np.concatenate([vg[:, None] * tan, (vg * dzds)[:, None]], axis=-1)
+    v_air = v_ground.copy()
+    v_air[:, :2] -= w
+    dvg = np.gradient(vg, s) if n > 2 else np.zeros(n)
+    acc = np.zeros((n, 3))
+    acc[:, :2] = (vg * dvg)[:, None] * tan + (curv * vg * vg)[:, None] * np.stack(
+        [-tan[:, 1], tan[:, 0]], axis=-1
+    )
+    acc[:, 2] = dzds * vg * dvg
+    pos = np.concatenate([xy, z[:, None]], axis=-1)
+    psi = np.arctan2(v_air[:, 0], v_air[:, 1])
+    return t0 + tau, pos, v_ground, v_air, acc, psi, r
+
+
+def fly(segments, start_pos, start_heading: float, wind, dt: float = 0.25) -> Path:
+    """Fly the segments in order from ``start_pos`` (east, north, altitude) and heading."""
+    parts = []
+    radii: list[float | None] = []
+    rates: list[float | None] = []
+    p = np.asarray(start_pos, dtype=float)
+    psi = float(start_heading)
+    t = 0.0
+    last_dir = np.array([math.sin(psi), math.cos(psi)])
+    for i, seg in enumerate(segments):
+        if isinstance(seg, WaypointSegment):
+            out = fly_waypoints(seg, p, last_dir, t, wind, ds=max(seg.airspeed, 1.0) * dt, index=i)
+            tt, pos, vg, va, acc, hh, r = out
+            radii.append(r)
+            rates.append(None)
+        else:
+            rates.append(seg.resolve(psi)[1])
+            tt, pos, vg, va, acc, hh = fly_air_segment(seg, p, psi, t, wind, dt)
+            radii.append(seg.radius)
+        parts.append((tt, pos, vg, va, acc, hh, np.full(len(tt), i)))
+        p = pos[-1].copy()
+        psi = float(hh[-1])
+        t = float(tt[-1])
+        gs = vg[-1, :2]
+        last_dir = (
+            gs / np.linalg.norm(gs)
+            if np.linalg.norm(gs) > 0.1
+            else np.array([math.sin(psi), math.cos(psi)])
+        )
+    # drop the last sample of every segment but the final one (it repeats the next start)
+    keep = [tuple(a[:-1] for a in part) for part in parts[:-1]] + [parts[-1]]
+    cat = [np.concatenate([k[j] for k in keep]) for j in range(7)]
+    return Path(cat[0], cat[1], cat[2], cat[3], cat[4], cat[5], cat[6].astype(int), radii, rates)

@@ -1,0 +1,160 @@
+"""The heli kind through the real command line: the example, outputs, and clean errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import EXAMPLES, assert_clean_error, run_cli
+
+EXAMPLE = EXAMPLES / "fallout-heli-spiral.toml"
+VALLEY = EXAMPLES / "data" / "valley.tif"
+
+CHECK_IDS = {
+    "load_factor",
+    "vne",
+    "power",
+    "vrs",
+    "bank",
+    "descent_rate",
+    "rotor_rpm",
+    "terrain_clearance",
+    "rig_load",
+}
+
+BASE = """
+kind = "heli"
+name = "cli test"
+[site]
+lat = -44.9
+lon = 168.1
+elevation = "450 m"
+[start]
+altitude = "2500 ft"
+east = "{east}"
+north = "0 m"
+heading = "090 deg"
+[[segments]]
+kind = "straight"
+airspeed = "80 kt"
+duration = "10 s"
+[[segments]]
+kind = "spiral"
+airspeed = "60 kt"
+bank = "{bank}"
+turns = 1.0
+altitude_loss = "500 ft"
+direction = "left"
+[[rigs]]
+name = "nose"
+mass = "40 kg"
+frontal_area = "{area}"
+drag_coefficient = 0.8
+rated_limit_load = "3000 N"
+[terrain]
+dem = "{dem}"
+"""
+
+
+def _write(tmp_path: Path, **kw) -> Path:
+    vals = {"east": "0 m", "bank": "45 deg", "area": "0.3 m^2", "dem": VALLEY.as_posix()}
+    vals.update(kw)
+    p = tmp_path / "heli.toml"
+    p.write_text(BASE.format(**vals))
+    return p
+
+
+def test_example_runs_offline_with_json_and_report(tmp_path):
+    report = tmp_path / "heli.html"
+    res = run_cli("run", EXAMPLE, "--json", "--report", report)
+    assert res.returncode == 0, res.stderr
+    doc = res.json()
+    assert doc["kind"] == "heli"
+    for key in (
+        "hover_induced_velocity_m_s",
+        "max_load_factor",
+        "min_terrain_clearance_m",
+        "segments",
+        "rig_loads",
+        "checks",
+        "events",
+    ):
+        assert key in doc, key
+    seg_keys = {
+        "kind",
+        "airspeed_m_s",
+        "bank_deg",
+        "radius_m",
+        "descent_rate_m_s",
+        "load_factor",
+        "power_required_kw",
+        "power_available_kw",
+        "in_vrs",
+    }
+    assert [s["kind"] for s in doc["segments"]] == ["straight", "waypoints", "spiral"]
+    for s in doc["segments"]:
+        assert seg_keys <= set(s)
+    assert {r["name"] for r in doc["rig_loads"]} == {"nose mount", "side mount"}
+    for r in doc["rig_loads"]:
+        assert {"name", "limit_load_n", "ultimate_load_n", "rated_load_n", "margin"} <= set(r)
+        assert r["ultimate_load_n"] == r["limit_load_n"] * 1.5  # 14 CFR 27.303
+    ids = {c["id"] for c in doc["checks"]}
+    assert CHECK_IDS <= ids
+    for c in doc["checks"]:
+        assert c["source"], c["id"]
+        if c["id"] in CHECK_IDS - {"rotor_rpm"}:
+            assert set(c["at"]) == {"t_s", "east_m", "north_m", "altitude_m"}, c["id"]
+    # the spiral: 45 deg bank, so n = 1.41 (n = 1/cos 45) near its worst point
+    assert 1.40 < doc["max_load_factor"] < 1.5
+    assert doc["terrain"]["source"] == "GeoTIFF valley.tif"
+    html = report.read_text()
+    for title in ("Path over the terrain", "3-D view", "Vortex ring state", "Camera rigs"):
+        assert title in html
+    assert "<svg" in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_summary_and_trajectory(tmp_path):
+    traj = tmp_path / "heli.csv"
+    res = run_cli("run", _write(tmp_path), "-u", "aviation", "--trajectory", traj)
+    assert res.returncode == 0, res.stderr
+    assert "heli" in res.stdout and "Checks" in res.stdout and "rig_load" in res.stdout
+    head = traj.read_text().splitlines()
+    cols = head[0].split(",")
+    assert cols[0] == "t_s" and "clearance_m" in cols and "load_factor" in cols
+    assert len(head) > 100
+
+
+def test_bank_of_95_degrees_is_a_clean_error(tmp_path):
+    out = tmp_path / "r.html"
+    res = run_cli("run", _write(tmp_path, bank="95 deg"), "--report", out)
+    assert_clean_error(res, "segments[1].bank", "95")
+    assert not out.exists()
+
+
+def test_rig_of_negative_area_is_a_clean_error(tmp_path):
+    res = run_cli("run", _write(tmp_path, area="-0.3 m^2"))
+    assert_clean_error(res, "rigs[0].frontal_area")
+
+
+def test_dem_that_does_not_cover_the_path_is_a_clean_error(tmp_path):
+    # the valley DEM spans about +/-4.7 km east of the site; start 20 km east of it
+    out = tmp_path / "r.json"
+    res = run_cli("run", _write(tmp_path, east="20000 m"), "--json")
+    assert_clean_error(res, "terrain.dem", "does not cover the path")
+    assert res.stdout == ""
+    assert not out.exists()
+
+
+def test_unknown_key_and_missing_dem_are_clean_errors(tmp_path):
+    p = _write(tmp_path)
+    p.write_text(p.read_text().replace('kind = "heli"', 'kind = "heli"\nrotor = 3'))
+    assert_clean_error(run_cli("run", p), "rotor", "unknown key")
+    q = _write(tmp_path, dem="nowhere.tif")
+    assert_clean_error(run_cli("run", q), "nowhere.tif", "not found")
+
+
+def test_json_is_strict(tmp_path):
+    res = run_cli("run", _write(tmp_path), "--json")
+    assert res.returncode == 0, res.stderr
+    json.loads(res.stdout)  # no NaN or Infinity tokens
+    assert "NaN" not in res.stdout and "Infinity" not in res.stdout
