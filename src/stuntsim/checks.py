@@ -2,7 +2,8 @@
 
 A check compares one figure with one limit. ``ok`` says whether the plan passes it; ``severity``
 says what a failure means: ``"fail"`` (the plan must change) or ``"caution"`` (a margin to brief,
-not a stop). ``at`` optionally locates the worst point (time, position) along the path.
+not a stop). ``at`` optionally locates the worst point (time, position) along the path;
+``quantity`` tells presenters which display unit suits the value (ft/min for a descent rate).
 """
 
 from __future__ import annotations
@@ -24,9 +25,13 @@ class Check:
     source: str
     severity: str = "fail"
     at: dict[str, float] | None = field(default=None)
+    # how presenters should show value and limit ("altitude", "distance", "vertical_speed", ...
+    # of units.Display); None = guessed from ``unit``. Not part of the JSON record.
+    quantity: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d.pop("quantity")
         for key in ("value", "limit"):
             v = d[key]
             if v is not None:

@@ -894,6 +894,7 @@ def check_landing_accuracy(profile: JumpProfile, config: PhysiologyConfig) -> Ch
         source="configured landing-zone radius (lz_radius_m)",
         severity="fail",
         at=_at(profile, float(profile.landing_t_s)),
+        quantity="distance",
     )
 
 

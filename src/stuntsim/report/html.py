@@ -61,8 +61,8 @@ def checks_html(checks: Sequence[Check], display: Any) -> str:
         rows.append(
             f'<tr class="{state}"><td>{"✔" if c.ok else "✘" if state == "fail" else "!"}</td>'
             f"<td><code>{html.escape(c.id)}</code></td>"
-            f"<td>{html.escape(fmt_check_value(c.value, c.unit, display))}</td>"
-            f"<td>{html.escape(fmt_check_value(c.limit, c.unit, display))}</td>"
+            f"<td>{html.escape(fmt_check_value(c.value, c.unit, display, c.quantity))}</td>"
+            f"<td>{html.escape(fmt_check_value(c.limit, c.unit, display, c.quantity))}</td>"
             f"<td>{html.escape(c.message)}</td><td class=src>{html.escape(c.source)}</td></tr>"
         )
     return (

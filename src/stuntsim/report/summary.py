@@ -20,12 +20,15 @@ UNIT_QUANTITY = {
 }
 
 
-def fmt_check_value(value: float | None, unit: str, display: Any) -> str:
+def fmt_check_value(
+    value: float | None, unit: str, display: Any, quantity: str | None = None
+) -> str:
     if value is None:
         return "—"
-    q = UNIT_QUANTITY.get(unit)
+    q = quantity or UNIT_QUANTITY.get(unit)
     if q is not None:
-        return display.fmt(value, q, digits=1 if abs(value) < 100 else 0)
+        shown = abs(display.value(value, q))
+        return display.fmt(value, q, digits=1 if shown < 100 else 0)
     if unit in ("", "1", "bool"):
         return f"{value:g}"
     if unit == "s":
@@ -44,6 +47,13 @@ def verdict_line(checks: Sequence[Check]) -> str:
     )
 
 
+def escape(text: str) -> str:
+    """Escape rich markup in text that may come from users (names, messages)."""
+    from rich.markup import escape as _escape
+
+    return _escape(str(text))
+
+
 def checks_table(checks: Iterable[Check], display: Any) -> Any:
     from rich.table import Table
 
@@ -58,9 +68,9 @@ def checks_table(checks: Iterable[Check], display: Any) -> Any:
         t.add_row(
             mark,
             c.id,
-            fmt_check_value(c.value, c.unit, display),
-            fmt_check_value(c.limit, c.unit, display),
-            f"{c.message}\n[dim]{c.source}[/]",
+            fmt_check_value(c.value, c.unit, display, c.quantity),
+            fmt_check_value(c.limit, c.unit, display, c.quantity),
+            f"{escape(c.message)}\n[dim]{escape(c.source)}[/]",
         )
     return t
 
@@ -72,5 +82,5 @@ def kv_table(title: str, rows: Iterable[tuple[str, str]]) -> Any:
     t.add_column("", style="bold")
     t.add_column("", justify="right")
     for k, v in rows:
-        t.add_row(k, v)
+        t.add_row(escape(k), escape(v))
     return t
