@@ -223,6 +223,30 @@ def report_sections(res: Any, d: Any) -> list[Any]:
             ls="",
             label="release point",
         )
+    if rp and rp.get("haho"):
+        from matplotlib.patches import Circle
+
+        h = rp["haho"]
+        ax.add_patch(
+            Circle(
+                (
+                    d.value(h["reachable_centre_east_m"], "distance"),
+                    d.value(h["reachable_centre_north_m"], "distance"),
+                ),
+                d.value(h["reachable_radius_m"], "distance"),
+                fc="#1a7f37",
+                alpha=0.08,
+                ec="#1a7f37",
+                ls="--",
+                label="exits that can reach the target",
+            )
+        )
+    oe, on = (
+        d.value(tr["east_m"][ph == "canopy"][:1], "distance"),
+        d.value(tr["north_m"][ph == "canopy"][:1], "distance"),
+    )
+    if len(oe):
+        ax.plot(oe, on, marker="D", ms=7, color="#cf222e", ls="", label="canopy open")
     if plan.lz_radius:
         from matplotlib.patches import Circle
 
@@ -236,8 +260,46 @@ def report_sections(res: Any, d: Any) -> list[Any]:
     ax.legend(loc="best", fontsize=8)
     sections.append(Section("Ground track", figures=[fig]))
 
+    if rp:
+        c = rp["classic_estimate"]
+        rows = [
+            [
+                "release point",
+                f"{d.fmt(rp['east_m'], 'distance')} E, "
+                f"{d.fmt(rp['north_m'], 'distance')} N ({rp['lat']:.5f}, {rp['lon']:.5f})",
+                "—",
+            ],
+            ["jump-run heading", f"{rp['heading_deg']:05.1f}° true", "—"],
+            [
+                "forward throw",
+                d.fmt(rp["forward_throw_m"], "distance"),
+                d.fmt(c["forward_throw_m"], "distance"),
+            ],
+            [
+                "freefall drift",
+                d.fmt(rp["freefall_drift_m"], "distance"),
+                d.fmt(c["freefall_drift_m"], "distance") + " (K·A·V, K = 3)",
+            ],
+            [
+                "canopy drift (drifting)",
+                d.fmt(rp["canopy_drift_m"], "distance"),
+                d.fmt(c["canopy_drift_m"], "distance"),
+            ],
+            ["reachable area radius", d.fmt(rp["haho"]["reachable_radius_m"], "distance"), "—"],
+            ["re-simulated miss", d.fmt(rp["verified_miss_m"], "distance", digits=1), "—"],
+        ]
+        sections.append(
+            Section(
+                f"Release point ({rp['mode'].upper()})",
+                html=table_html(["", "full simulation", "classic estimate (cross-check)"], rows),
+                note="The exit is solved with the full simulation and the canopy drifting with "
+                "the wind, which leaves the whole glide range as margin; any exit inside the "
+                "reachable area can still reach the target under canopy.",
+            )
+        )
+
     wind = plan.air.wind
-    top = max(plan.exit_altitude, float(wind.altitude.max()))
+    top = plan.exit_altitude + 0.08 * (plan.exit_altitude - plan.site.elevation)
     z = np.linspace(plan.site.elevation, top, 200)
     frm, sp = wind.direction_speed(z)
     fig = new_figure(7.5, 3.8)
@@ -247,6 +309,20 @@ def report_sections(res: Any, d: Any) -> list[Any]:
     ax1.set_ylabel(f"altitude ({la} MSL)")
     ax1.grid(alpha=0.3)
     ax2.plot(np.where(sp > 0.01, frm, np.nan), d.value(z, "altitude"), ".", ms=2, color="#cf222e")
+    wd = getattr(plan.air, "winds_data", None)
+    if wd is not None:  # the levels as read from the file
+        ax1.plot(
+            d.value(wd.speed_m_s, "speed"),
+            d.value(wd.altitude_m, "altitude"),
+            "o",
+            ms=4,
+            color="#0969da",
+            label="file levels",
+        )
+        ax2.plot(wd.from_deg, d.value(wd.altitude_m, "altitude"), "o", ms=4, color="#cf222e")
+        ax1.legend(loc="lower right", fontsize=8)
+    for ax in (ax1, ax2):
+        ax.set_ylim(d.value(plan.site.elevation, "altitude"), d.value(top, "altitude"))
     ax2.set_xlabel("direction FROM (deg true)")
     ax2.set_xlim(0, 360)
     ax2.set_xticks([0, 90, 180, 270, 360])
