@@ -95,3 +95,17 @@ def test_jump_report_renders_offline(tmp_path):
     text = report.read_text()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
     assert "ft" in text  # display units follow --units
+
+
+def test_heli_report_renders_offline(tmp_path):
+    report = tmp_path / "heli.html"
+    res = run_cli("run", EXAMPLES / "fallout-heli-spiral.toml", "--report", report)
+    assert res.returncode == 0, res.stderr
+    info = open_in_chromium(report, ARTIFACTS / "fallout-heli-spiral-report.png")
+    assert info["errors"] == []
+    assert info["external"] == []
+    assert info["checks"] >= 8
+    assert info["svgSizes"] and min(info["svgSizes"]) > 300
+    joined = " ".join(info["headings"])
+    for word in ("terrain", "3-D view", "vortex ring state", "camera rigs"):
+        assert word.lower() in joined.lower(), info["headings"]
