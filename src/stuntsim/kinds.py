@@ -11,7 +11,6 @@ Models (physics) live in the kind's package; ``to_json``, ``trajectory``, ``summ
 from __future__ import annotations
 
 import importlib
-from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -23,42 +22,55 @@ _REGISTRY: dict[str, str] = {
 KIND_NAMES = tuple(_REGISTRY)
 
 
-class StuntKind(ABC):
-    """What the CLI needs from one stunt kind."""
+class StuntKind:
+    """What the CLI needs from one stunt kind.
+
+    A kind names its pieces by dotted path ("module:function"), imported only when used so
+    that ``import stuntsim`` and ``--help`` stay light:
+
+    - ``builder(model, path) -> plan`` turns the validated model into SI objects and raises
+      :class:`stuntsim.errors.ScenarioError` for what the schema cannot catch (an opening
+      altitude above the exit, a DEM that does not cover the path, ...);
+    - ``simulator(plan) -> result`` runs it (plain data, with a ``checks`` list);
+    - ``presenters`` is a module with ``to_json(result)`` (SI), ``trajectory(result)`` (CSV
+      columns, ``t_s`` first), ``summary(result, console, display)`` (rich) and
+      ``report_sections(result, display)`` (HTML sections).
+    """
 
     name: str
     model: type  # pydantic model of the whole scenario file
+    builder: str
+    simulator: str
+    presenters: str
 
-    @abstractmethod
     def build(self, model: Any, path: Path) -> Any:
-        """Turn the validated model into a plan of SI objects.
+        return _resolve(self.builder)(model, path)
 
-        Raise :class:`stuntsim.errors.ScenarioError` for anything the schema could not catch
-        (an opening altitude above the exit, a DEM that does not cover the path, ...).
-        """
-
-    @abstractmethod
     def simulate(self, plan: Any) -> Any:
-        """Run the plan; return a result (plain data, with a ``checks`` list)."""
+        return _resolve(self.simulator)(plan)
 
-    @abstractmethod
     def to_json(self, result: Any) -> dict[str, Any]:
-        """The JSON document of the result (SI units)."""
+        return self._presenter("to_json")(result)
 
-    @abstractmethod
     def trajectory(self, result: Any) -> dict[str, Any]:
-        """Columns for the trajectory CSV: name -> 1-D array, SI units, ``t_s`` first."""
+        return self._presenter("trajectory")(result)
 
-    @abstractmethod
     def summary(self, result: Any, console: Any, display: Any) -> None:
-        """Print a readable summary with rich, in the display units."""
+        self._presenter("summary")(result, console, display)
 
-    @abstractmethod
     def report_sections(self, result: Any, display: Any) -> list[Any]:
-        """Sections (stuntsim.report.html.Section) of the HTML report, in display units."""
+        return self._presenter("report_sections")(result, display)
 
     def title(self, result: Any) -> str:
         return getattr(result, "name", "") or self.name
+
+    def _presenter(self, name: str) -> Any:
+        return getattr(importlib.import_module(self.presenters), name)
+
+
+def _resolve(dotted: str) -> Any:
+    module, _, attr = dotted.partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 def get_kind(name: str) -> StuntKind:
