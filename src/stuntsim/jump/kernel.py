@@ -1,42 +1,92 @@
 """The batched jump kernel: exit -> freefall -> opening -> canopy -> landing.
 
 One code path for a single jump (a batch of one) and for millions of Monte Carlo samples. The
-phases are integrated one after another over the samples still in them; within a phase every
-sample takes its own RK4 steps (sim/integrate.py) so that
+batch is cut into blocks of :data:`BLOCK` samples that fit the CPU caches; each block goes
+through the phases one after another, every sample with its own steps:
 
-- time events (drogue deployment, deployment after a freefall time, end of opening) are hit
-  exactly by shortening the step that reaches them;
-- altitude events (deployment altitude, landing at the ground) are hit exactly by re-stepping
-  the crossing samples onto the level (``step_to_level``).
+- **Freefall** (classical RK4 in time, steps from :data:`DT_EXIT` growing to
+  :data:`DT_FREEFALL`). Time events (drogue, deployment
+  after a freefall time) are hit exactly by shortening the step that reaches them; altitude
+  events (deployment altitude, the ground) by re-stepping the crossing samples onto the level:
+  a first guess from the cubic Hermite interpolant of z(t) over the step, then one Newton
+  correction with dz/dt = v_up from an RK4 re-step (the residual is then at rounding level).
+- **Opening** (RK4 in time, :data:`OPENING_STEPS` equal steps over the opening time). The
+  opening load |D|/(m g0) is sampled at every step and its peak refined by the vertex of the
+  parabola through the three samples around the largest one.
+- **Canopy** (RK4 with the altitude as the independent variable: the canopy descends at
+  w0 sqrt(rho0/rho) > 0, so dX/ds = v_h / w_desc and dt/ds = 1 / w_desc with s the height lost).
+  Steps end on every level of the wind profile, where its piecewise-linear interpolation has a
+  kink, and the last step ends exactly on the ground, so landing needs no event location. The
+  steering laws of jump/canopy.py are linear or piecewise linear in altitude between wind levels
+  ("target" pursuit keeps N / R_rem constant), which RK4 in altitude integrates almost exactly.
 
-Step sizes (freefall 0.5 s, opening t_open/40, canopy 2 s but at most a quarter of the time
-to the ground, whose scale sets the stiffness of the target-steering law) were chosen against
-``scipy.integrate.solve_ivp`` at rtol 1e-9: landing points agree within 1 m on the example
-scenarios (tests/test_integrator_accuracy.py). Memory is O(B) unless ``record`` asks for the
-trajectory, which a single run does.
+The right-hand sides are the equations of jump/dynamics.py, evaluated from tables on a uniform
+altitude grid (:class:`AirTable`: density, speed of sound, gravity, wind and the wind-level
+weights, each linear between grid points 1 m apart, the grid of the atmosphere table itself),
+so one evaluation costs one index computation and a few gathers. Linear interpolation of the
+density between 1 m grid points differs from the atmosphere's own ln p interpolation by less
+than 1e-9 relative.
+
+Step sizes, chosen for the 1 m landing accuracy and no more, against scipy's ``solve_ivp``
+(DOP853, rtol 1e-9, tests/jump_reference.py) on the example scenarios and on perturbed Monte
+Carlo samples (docs/performance.md has the tables):
+
+- freefall: 0.5 s at exit, growing by 0.1 s per second of fall to at most 3 s. The exit
+  transient (a 190 kt exit decelerating in thin air) sets the small first steps: a fixed 2 s
+  step erred by 0.26 m at deployment on haho-cross-country, 2.5 s by 0.57 m; with the schedule
+  the deployment point is within 0.11 m on every example (the largest, fallout-halo, comes from
+  crossing the kinks of its FB wind profile) and within 0.14 m on 36 perturbed samples. On the
+  closed-form fall from rest at constant density the distance errs by 4e-6 and the speed by
+  2.4e-5 relative after 12 s.
+- opening: 12 equal steps; the landing point moves by under 2 mm against 40 steps and the
+  refined peak opening load is within 0.15 % of a 400-step run.
+- canopy: at most 250 m of altitude per step, ending on every wind level; for "target"
+  steering at most half the height left (the pursuit gain grows as 1/(z - ground)) until the
+  last 2 m. Landing points move by under 1 cm against 25 m steps.
+
+With these, landing points agree with solve_ivp within 1 cm on every example and within
+0.14 m on perturbed samples (the test asks for 1 m). Memory is O(BLOCK) per block plus the
+O(B) outcome, unless ``record`` asks for the trajectory of sample 0, which a single run does.
+
+Speed: about 95 000 complete jumps per second per core at N = 10^6 (docs/performance.md), so
+numba was not needed: the numpy path alone meets the 100 000 jumps/s goal on two cores.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from stuntsim.jump.dynamics import (
     JumpBatch,
-    aero_freefall,
-    canopy_rhs,
     canopy_velocity,
-    freefall_rhs,
-    wind_at,
+    interval,
+    layer_vectors,
+    layered,
+    lift_limit,
 )
-from stuntsim.sim.integrate import rk4_step, step_to_level
+from stuntsim.jump.jumper import RHO0
+from stuntsim.units import G0
+from stuntsim.world.atmosphere import gravity as gravity_law
 
-DT_FREEFALL = 0.5  # s
-OPENING_STEPS = 40
-DT_CANOPY = 2.0  # s
-DT_CANOPY_MIN = 0.02  # s, floor of the step near the ground
+DT_FREEFALL = 3.0  # s, longest freefall step
+DT_EXIT = 0.5  # s, first step after exit
+DT_GROWTH = 0.1  # the freefall step grows by this many seconds per second since exit
+OPENING_STEPS = 12
+DZ_CANOPY = 250.0  # m of altitude, at most, per canopy step
+BLOCK = 4096  # samples integrated together (cache-sized working set)
+TABLE_DZ = 1.0  # m, finest spacing of the air table
 MAX_STEPS = 200_000
+TARGET_STEP_FRACTION = 0.5  # "target" steering: canopy step at most this share of the height left
+TARGET_FINAL_DZ = 2.0  # m: below this height the last step goes to the ground
+EVENT_NEWTON = 4  # Newton iterations on the Hermite cubic for an altitude event's first guess
+
+# dense output of a recorded trajectory (display and the physiology checks only)
+OUT_DT_FREEFALL = 0.5  # s
+OUT_DT_CANOPY = 2.0  # s
 
 PHASE_FREEFALL, PHASE_OPENING, PHASE_CANOPY, PHASE_LANDED = 0, 1, 2, 3
 
@@ -88,186 +138,696 @@ class JumpOutcome:
         )
 
 
+# =============================================================================================
+# The air on a uniform altitude grid
+# =============================================================================================
+
+
+class AirTable:
+    """Density, speed of sound, gravity, sqrt(rho0/rho), wind and wind-level weights at
+    z_k = z0 + k dz, each stored as (value, slope) so that q(z) = v[i] + f s[i].
+
+    The grid is the atmosphere's own (z0 and dz of :class:`~stuntsim.world.atmosphere.
+    Atmosphere`, subdivided to at most :data:`TABLE_DZ`), so the table does not depend on which
+    samples are in a batch: a sample's result is the same in any batch (reproducibility of the
+    Monte Carlo whatever the chunking). Outside the grid the end values are held, as the
+    atmosphere table does.
+    """
+
+    def __init__(self, atmosphere, wind) -> None:
+        sub = max(1, math.ceil(atmosphere.dz / TABLE_DZ - 1e-9))
+        self.dz = atmosphere.dz / sub
+        self.z0 = float(atmosphere.z0)
+        n = (len(atmosphere.t) - 1) * sub + 1
+        z = self.z0 + self.dz * np.arange(n)
+        self.inv_dz = 1.0 / self.dz
+        self.xmax = n - 1 - 1e-9
+        rho, a = atmosphere.density_and_sound(z)
+        we, wn = wind.at(z)
+        j, f = interval(wind.altitude, z)
+        self.rho = _pair(rho)
+        self.a = _pair(a)
+        self.g = _pair(gravity_law(z))
+        self.sig = _pair(np.sqrt(RHO0 / rho))
+        self.we = _pair(we)
+        self.wn = _pair(wn)
+        # wind-level interval and weight, for per-sample level perturbations
+        self.wj = j.astype(np.intp)
+        self.wf = _pair(f)
+        self.calm = bool(np.all(wind.east == 0.0) and np.all(wind.north == 0.0))
+        self.knots = np.asarray(wind.altitude, dtype=float)
+        self.n_levels = len(self.knots)
+
+    def index(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = (z - self.z0) * self.inv_dz
+        np.clip(x, 0.0, self.xmax, out=x)
+        i = x.astype(np.intp)
+        x -= i
+        return i, x
+
+    @staticmethod
+    def lerp(col: tuple[np.ndarray, np.ndarray], i: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return col[0].take(i) + f * col[1].take(i)
+
+
+def _pair(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    v = np.ascontiguousarray(v, dtype=float)
+    s = np.empty_like(v)
+    s[:-1] = np.diff(v)
+    s[-1] = 0.0
+    return v, s
+
+
+_TABLES: list[tuple[object, object, AirTable]] = []
+
+
+def air_table(atmosphere, wind) -> AirTable:
+    """The (cached) table of an atmosphere and wind profile; identity-keyed, a few kept."""
+    for atm, w, tab in _TABLES:
+        if atm is atmosphere and w is wind:
+            return tab
+    tab = AirTable(atmosphere, wind)
+    _TABLES.insert(0, (atmosphere, wind, tab))
+    del _TABLES[4:]
+    return tab
+
+
+# =============================================================================================
+# Per-block constants (structure of arrays, compacted as samples finish)
+# =============================================================================================
+
+
+class _Block:
+    """Per-sample arrays of the samples still in a phase; ``keep`` compacts all of them."""
+
+    def __init__(self, **arrays: np.ndarray | None) -> None:
+        self.__dict__.update(arrays)
+
+    def keep(self, sel: np.ndarray) -> None:
+        for k, v in list(self.__dict__.items()):
+            if isinstance(v, np.ndarray):
+                self.__dict__[k] = v[sel]
+
+
+def _constants(p: JumpBatch, sl: slice, air: AirTable) -> _Block:
+    m = p.mass[sl]
+    scale = p.cda_scale[sl]
+    const_drag = p.drag.is_constant
+    kh = 0.5 * scale / m  # multiplies CdA(M) for a Mach table
+    kc = kh * float(p.drag.cda[0]) if const_drag else None
+    u0 = p.canopy_u0[sl]
+    w0 = p.canopy_w0[sl]
+    rot = p.wind_rotation[sl]
+    ws = p.wind_scale[sl]
+    cos_r, sin_r = np.cos(rot), np.sin(rot)
+    lift = None
+    if p.lift_ratio is not None:
+        lift = np.asarray(p.lift_ratio, dtype=float)[sl]
+        if not np.any(lift > 0.0):
+            lift = None
+    elif p.drag.glide_ratio > 0.0:
+        lift = np.full(m.shape, float(p.drag.glide_ratio))
+    ke = kn = None
+    if layered(p):
+        sub = p.take(np.arange(sl.start, sl.stop))
+        ke, kn = layer_vectors(sub)
+        ke = np.ascontiguousarray(ke)
+        kn = np.ascontiguousarray(kn)
+    return _Block(
+        idx=np.arange(sl.start, sl.stop),
+        kc=kc,
+        kh=kh,
+        kdr=0.5 * p.drogue_cda[sl] / m,
+        kcan=0.5 * (2.0 * m * G0 / (RHO0 * (u0 * u0 + w0 * w0))) / m,
+        cw=ws * cos_r,
+        sw=ws * sin_r,
+        cos_r=cos_r,
+        sin_r=sin_r,
+        wscale=ws,
+        lift=lift,
+        ke=ke,
+        kn=kn,
+        t_drogue=p.t0[sl] + p.drogue_time[sl],
+        t_deploy=p.t0[sl] + p.deploy_after[sl],
+        level=np.maximum(p.deploy_altitude[sl], p.ground),
+        t_open=p.opening_time[sl],
+        u0=u0,
+        w0=w0,
+    )
+
+
+# =============================================================================================
+# Right-hand sides from the table
+# =============================================================================================
+
+
+def _wind(air: AirTable, c: _Block, i: np.ndarray, f: np.ndarray):
+    """Per-sample wind (east, north) at table position (i, f): dynamics.wind_at."""
+    if c.ke is not None:
+        j = air.wj.take(i)
+        fw = air.lerp(air.wf, i, f)
+        rows = np.arange(len(j)) * air.n_levels
+        j1 = np.minimum(j + 1, air.n_levels - 1)
+        e0 = (1.0 - fw) * c.ke.take(rows + j) + fw * c.ke.take(rows + j1)
+        n0 = (1.0 - fw) * c.kn.take(rows + j) + fw * c.kn.take(rows + j1)
+    elif air.calm:
+        zero = np.zeros(f.shape)
+        return zero, zero
+    else:
+        e0 = air.lerp(air.we, i, f)
+        n0 = air.lerp(air.wn, i, f)
+    return c.cw * e0 + c.sw * n0, c.cw * n0 - c.sw * e0
+
+
+class _Law:
+    """Drag coefficient of one phase: freefall (with drogue and lift) or opening (blend)."""
+
+    def __init__(self, p: JumpBatch, c: _Block, drogue_on=None, t_dep=None) -> None:
+        self.p = p
+        self.c = c
+        self.table = None if p.drag.is_constant else (p.drag.mach, p.drag.cda)
+        self.add = None
+        if drogue_on is not None and drogue_on.any():
+            self.add = np.where(drogue_on, c.kdr, 0.0)
+        self.t_dep = t_dep  # opening: deployment time per sample
+        self.lift = c.lift if t_dep is None else None
+        self.gconst = p.gravity
+
+    def blend(self, t: np.ndarray) -> np.ndarray | None:
+        """Opening blend s^k at time t (per sample), None in freefall."""
+        if self.t_dep is None:
+            return None
+        s = np.clip((t - self.t_dep) / self.c.t_open, 0.0, 1.0)
+        k = self.p.opening_exponent
+        return s * s if k == 2.0 else s**k
+
+    def k_const(self, s: np.ndarray | None) -> np.ndarray | None:
+        """kd / (rho |v_rel|) for constant drag, for a blend s (None in freefall)."""
+        c = self.c
+        if self.table is not None:
+            return None
+        k = c.kc if self.add is None else c.kc + self.add
+        if s is not None:
+            k = k + (c.kcan - k) * s
+        return k
+
+    def acc(self, air: AirTable, z, ve, vn, vu, k, s, aux: bool = False):
+        """Acceleration (east, north, up) and, with ``aux``, (|v_rel|, a, load in g)."""
+        c = self.c
+        i, f = air.index(z)
+        rho = air.lerp(air.rho, i, f)
+        we, wn = _wind(air, c, i, f)
+        vre = ve - we
+        vrn = vn - wn
+        sp = np.sqrt(vre * vre + vrn * vrn + vu * vu)
+        a = None
+        if k is None:  # Mach-dependent drag
+            a = air.lerp(air.a, i, f)
+            k = c.kh * np.interp(sp / a, self.table[0], self.table[1])
+            if self.add is not None:
+                k = k + self.add
+            if s is not None:
+                k = k + (c.kcan - k) * s
+        kd = k * rho * sp
+        ae = -kd * vre
+        an = -kd * vrn
+        g = air.lerp(air.g, i, f) if self.gconst is None else self.gconst
+        au = -kd * vu - g
+        load_k = None
+        if self.lift is not None:
+            lr = self.lift
+            he, hn = math.sin(self.p.track_heading), math.cos(self.p.track_heading)
+            inv = 1.0 / np.maximum(sp, 1e-9)
+            ee, en, ez = vre * inv, vrn * inv, vu * inv
+            dot = he * ee + hn * en
+            le, ln, lz = he - dot * ee, hn - dot * en, -dot * ez
+            norm = np.sqrt(le * le + ln * ln + lz * lz)
+            le, ln, lz, norm = lift_limit(ee, en, ez, le, ln, lz, norm)
+            lmag = lr * kd * sp / np.maximum(norm, 1e-9)
+            ae = ae + lmag * le
+            an = an + lmag * ln
+            au = au + lmag * lz
+            load_k = np.sqrt(1.0 + lr * lr)
+        if not aux:
+            return ae, an, au, None
+        if a is None:
+            a = air.lerp(air.a, i, f)
+        load = kd * sp / G0
+        if load_k is not None:
+            load = load * load_k
+        return ae, an, au, (sp, a, load)
+
+
+def _rk4(air: AirTable, law: _Law, t, z, ve, vn, vu, h, aux: bool = False):
+    """One RK4 step of the point-mass equations (positions enter only through z).
+
+    Returns the increments (de, dn, dz, dve, dvn, dvu), the auxiliaries at the start and the
+    acceleration there."""
+    hh = 0.5 * h
+    s0 = law.blend(t)
+    sm = law.blend(t + hh) if s0 is not None else None
+    s1 = law.blend(t + h) if s0 is not None else None
+    k0 = law.k_const(s0)
+    km = law.k_const(sm) if s0 is not None else k0
+    k1_ = law.k_const(s1) if s0 is not None else k0
+    a1e, a1n, a1u, x = law.acc(air, z, ve, vn, vu, k0, s0, aux)
+    ve2 = ve + hh * a1e
+    vn2 = vn + hh * a1n
+    vu2 = vu + hh * a1u
+    a2e, a2n, a2u, _ = law.acc(air, z + hh * vu, ve2, vn2, vu2, km, sm)
+    ve3 = ve + hh * a2e
+    vn3 = vn + hh * a2n
+    vu3 = vu + hh * a2u
+    a3e, a3n, a3u, _ = law.acc(air, z + hh * vu2, ve3, vn3, vu3, km, sm)
+    ve4 = ve + h * a3e
+    vn4 = vn + h * a3n
+    vu4 = vu + h * a3u
+    a4e, a4n, a4u, _ = law.acc(air, z + h * vu3, ve4, vn4, vu4, k1_, s1)
+    h6 = h / 6.0
+    return (
+        h6 * (ve + 2.0 * (ve2 + ve3) + ve4),
+        h6 * (vn + 2.0 * (vn2 + vn3) + vn4),
+        h6 * (vu + 2.0 * (vu2 + vu3) + vu4),
+        h6 * (a1e + 2.0 * (a2e + a3e) + a4e),
+        h6 * (a1n + 2.0 * (a2n + a3n) + a4n),
+        h6 * (a1u + 2.0 * (a2u + a3u) + a4u),
+        x,
+        (a1e, a1n, a1u),
+    )
+
+
+def _to_level(air, law: _Law, t, z, ve, vn, vu, h, z1, vu1, level):
+    """Step size that puts z on ``level`` (the full step h crossed it) and the state there.
+
+    First guess: the root of the cubic Hermite interpolant of z over the step (Newton on the
+    cubic from the linear guess); then one Newton correction with an RK4 re-step."""
+    th = np.clip((z - level) / np.where(z1 != z, z - z1, 1.0), 0.0, 1.0)
+    hv0, hv1 = h * vu, h * vu1
+    for _ in range(EVENT_NEWTON):
+        t2, t3 = th * th, th * th * th
+        p = (
+            (2 * t3 - 3 * t2 + 1) * z
+            + (t3 - 2 * t2 + th) * hv0
+            + (3 * t2 - 2 * t3) * z1
+            + (t3 - t2) * hv1
+            - level
+        )
+        dp = (6 * t2 - 6 * th) * (z - z1) + (3 * t2 - 4 * th + 1) * hv0 + (3 * t2 - 2 * th) * hv1
+        th = np.clip(th - p / np.where(np.abs(dp) > 1e-12, dp, -1e-12), 0.0, 1.0)
+    hs = np.where(z <= level, 0.0, th * h)
+    d = _rk4(air, law, t, z, ve, vn, vu, hs)
+    rate = vu + d[5]
+    zs = z + d[2]
+    hs = np.clip(hs - (zs - level) / np.where(np.abs(rate) > 1e-9, rate, -1e-9), 0.0, h)
+    hs = np.where(z <= level, 0.0, hs)
+    d = _rk4(air, law, t, z, ve, vn, vu, hs)
+    return hs, d
+
+
+# =============================================================================================
+# The recorder (sample 0 only) and its dense output
+# =============================================================================================
+
+
 class _Recorder:
+    """Step points of sample 0: (t, position, velocity, derivative of velocity, phase)."""
+
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []
+        self.rows: list[tuple[float, np.ndarray, np.ndarray, np.ndarray | None, int]] = []
 
-    def add(self, idx: np.ndarray, t: np.ndarray, y: np.ndarray, phase: int) -> None:
-        if self.enabled:
-            self.rows.append((idx.copy(), t.copy(), y.copy(), phase))
+    def add(self, t, pos, vel, acc, phase: int) -> None:
+        self.rows.append(
+            (
+                float(t),
+                np.array(pos, dtype=float),
+                np.array(vel, dtype=float),
+                None if acc is None else np.array(acc, dtype=float),
+                phase,
+            )
+        )
 
-    def sample(self, b: int) -> dict[str, np.ndarray]:
+    def dense(self, p: JumpBatch) -> dict[str, np.ndarray]:
+        """Cubic Hermite between step points: positions from velocities; in freefall and
+        opening, velocities from accelerations; under canopy, velocities from the canopy law
+        at the interpolated positions."""
         ts, ys, ph = [], [], []
-        for idx, t, y, phase in self.rows:
-            m = idx == b
-            if m.any():
-                ts.append(t[m])
-                ys.append(y[m])
-                ph.append(np.full(int(m.sum()), phase, dtype=np.int8))
-        t = np.concatenate(ts)
-        y = np.concatenate(ys)
-        return {"t": t, "y": y, "phase": np.concatenate(ph)}
+        rows = self.rows
+        for (ta, pa, va, aa, phase), (tb, pb, vb, ab, _) in itertools.pairwise(rows):
+            h = tb - ta
+            dt = OUT_DT_CANOPY if phase == PHASE_CANOPY else OUT_DT_FREEFALL
+            if phase == PHASE_OPENING:
+                dt = h
+            m = max(1, math.ceil(h / dt - 1e-9)) if h > 0 else 1
+            th = np.arange(m) / m
+            h00 = 2 * th**3 - 3 * th**2 + 1
+            h10 = th**3 - 2 * th**2 + th
+            h01 = 3 * th**2 - 2 * th**3
+            h11 = th**3 - th**2
+            pos = (
+                h00[:, None] * pa
+                + h10[:, None] * h * va
+                + h01[:, None] * pb
+                + h11[:, None] * h * vb
+            )
+            if aa is not None and ab is not None:
+                vel = (
+                    h00[:, None] * va
+                    + h10[:, None] * h * aa
+                    + h01[:, None] * vb
+                    + h11[:, None] * h * ab
+                )
+            else:
+                vel = (1 - th)[:, None] * va + th[:, None] * vb
+            if phase == PHASE_CANOPY and m > 1:
+                q = p.take(np.zeros(m, dtype=np.intp))
+                vel = canopy_velocity(q, np.concatenate([pos, vel], axis=1))
+            ts.append(ta + th * h)
+            ys.append(np.concatenate([pos, vel], axis=1))
+            ph.append(np.full(m, phase, dtype=np.int8))
+        t, pos, vel, _, phase = rows[-1]
+        ts.append(np.array([t]))
+        ys.append(np.concatenate([pos, vel])[None, :])
+        ph.append(np.array([phase], dtype=np.int8))
+        return {"t": np.concatenate(ts), "y": np.concatenate(ys), "phase": np.concatenate(ph)}
 
 
-def _track_max(out: JumpOutcome, idx, p: JumpBatch, t, y) -> None:
-    speed = np.linalg.norm(y[:, 3:6], axis=1)
-    better = ~(speed <= out.max_speed[idx])  # NaN-safe: first value always wins
-    if better.any():
-        gi = idx[better]
-        out.max_speed[gi] = speed[better]
-        out.max_speed_t[gi] = t[better]
-        out.max_speed_pos[gi] = y[better, :3]
-        out.max_speed_vel[gi] = y[better, 3:6]
-    z = y[:, 2]
-    a = p.atmosphere.speed_of_sound(z)
-    we, wn = wind_at(p, z)
-    air = np.sqrt((y[:, 3] - we) ** 2 + (y[:, 4] - wn) ** 2 + y[:, 5] ** 2)
-    mach = air / a
-    out.max_mach[idx] = np.fmax(out.max_mach[idx], mach)
+# =============================================================================================
+# The phases of one block
+# =============================================================================================
 
 
-def simulate_batch(p: JumpBatch, record: bool = False) -> JumpOutcome:
-    """Integrate every sample of ``p`` from exit to landing."""
-    n = p.n
-    out = JumpOutcome.empty(n)
-    rec = _Recorder(record)
+def _freefall(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
     ground = p.ground
-    out.exit_t[:] = p.t0
-    out.exit_pos[:] = p.y0[:, :3]
-    out.exit_vel[:] = p.y0[:, 3:]
-
-    # --- freefall --------------------------------------------------------------------------
-    idx = np.arange(n)
-    q = p
-    t = p.t0.astype(float).copy()
-    y = p.y0.astype(float).copy()
-    rec.add(idx, t, y, PHASE_FREEFALL)
-    _track_max(out, idx, q, t, y)
-    deploy_time = p.t0 + p.deploy_after
-    level_all = np.maximum(p.deploy_altitude, ground)
-    # deployment at the exit instant (freefall_time = 0)
+    idx = c.idx
+    t = p.t0[idx].astype(float)
+    t_exit = t.copy()
+    e, n, z = (p.y0[idx, k].astype(float) for k in range(3))
+    ve, vn, vu = (p.y0[idx, k].astype(float) for k in range(3, 6))
     steps = 0
     while idx.size:
         steps += 1
         if steps > MAX_STEPS:
             raise RuntimeError("freefall did not end: check the deployment settings")
-        d_t = deploy_time[idx]
-        drogue_on = t >= q.drogue_time + q.t0 - 1e-9
-        t_next = np.where(drogue_on, np.inf, q.drogue_time + q.t0)
-        h = np.minimum(np.minimum(DT_FREEFALL, t_next - t), d_t - t)
-        h = np.maximum(h, 0.0)
-        f = freefall_rhs(q, drogue_on, None)
-        y1 = rk4_step(f, t, y, h)
-        level = level_all[idx]
-        cross = y1[:, 2] <= level
+        drogue_on = t >= c.t_drogue - 1e-9
+        h = np.minimum(np.minimum(DT_FREEFALL, DT_EXIT + DT_GROWTH * (t - t_exit)), c.t_deploy - t)
+        h = np.where(drogue_on, h, np.minimum(h, c.t_drogue - t))
+        np.maximum(h, 0.0, out=h)
+        law = _Law(p, c, drogue_on=drogue_on)
+        de, dn, dz, dve, dvn, dvu, x, a1 = _rk4(air, law, t, z, ve, vn, vu, h, aux=True)
+        _track(out, idx, t, e, n, z, ve, vn, vu, x)
+        if rec is not None and idx[0] == 0:
+            rec.add(t[0], (e[0], n[0], z[0]), (ve[0], vn[0], vu[0]), [a[0] for a in a1], 0)
+        z1 = z + dz
+        level = c.level
+        cross = z1 <= level
         if cross.any():
             ci = np.flatnonzero(cross)
-            qc = q.take(ci)
-            fc = freefall_rhs(qc, drogue_on[ci], None)
-            hs, ys = step_to_level(fc, t[ci], y[ci], h[ci], y1[ci], 2, level[ci])
+            sub = _sub(c, ci)
+            lw = _Law(p, sub, drogue_on=drogue_on[ci])
+            hs, d = _to_level(
+                air, lw, t[ci], z[ci], ve[ci], vn[ci], vu[ci], h[ci], z1[ci], vu[ci] + dvu[ci],
+                level[ci],
+            )  # fmt: skip
             h[ci] = hs
-            y1[ci] = ys
+            de[ci], dn[ci], dz[ci], dve[ci], dvn[ci], dvu[ci] = d[:6]
         t = t + h
-        y = y1
-        rec.add(idx, t, y, PHASE_FREEFALL)
-        _track_max(out, idx, q, t, y)
-        by_time = t >= d_t - 1e-9
+        e, n, z = e + de, n + dn, z + dz
+        ve, vn, vu = ve + dve, vn + dvn, vu + dvu
+        by_time = t >= c.t_deploy - 1e-9
         done = cross | by_time
         if done.any():
             gi = idx[done]
             impact = cross & (level <= ground + 1e-9) & ~by_time
             out.deploy_t[gi] = t[done]
-            out.deploy_pos[gi] = y[done, :3]
-            out.deploy_vel[gi] = y[done, 3:]
+            out.deploy_pos[gi] = np.stack([e[done], n[done], z[done]], axis=1)
+            out.deploy_vel[gi] = np.stack([ve[done], vn[done], vu[done]], axis=1)
             out.impact_freefall[idx[impact]] = True
+            if rec is not None and idx[0] == 0 and done[0]:
+                lw0 = _Law(p, _sub(c, np.array([0])), drogue_on=drogue_on[:1])
+                a0 = lw0.acc(air, z[:1], ve[:1], vn[:1], vu[:1], lw0.k_const(None), None)
+                rec.add(t[0], (e[0], n[0], z[0]), (ve[0], vn[0], vu[0]), [a[0] for a in a0[:3]], 0)
             keep = ~done
-            idx, t, y, q = idx[keep], t[keep], y[keep], q.take(np.flatnonzero(keep))
+            idx, t, e, n, z, ve, vn, vu = (v[keep] for v in (idx, t, e, n, z, ve, vn, vu))
+            t_exit = t_exit[keep]
+            c.keep(keep)
 
-    # --- opening ---------------------------------------------------------------------------
-    idx = np.flatnonzero(~out.impact_freefall)
-    q = p.take(idx)
+
+def _sub(c: _Block, sel: np.ndarray) -> _Block:
+    b = _Block(**c.__dict__)
+    b.keep(sel)
+    return b
+
+
+def _track(out: JumpOutcome, idx, t, e, n, z, ve, vn, vu, x) -> None:
+    """Running maxima of ground speed and Mach at step points."""
+    speed = np.sqrt(ve * ve + vn * vn + vu * vu)
+    better = ~(speed <= out.max_speed[idx])  # NaN-safe: the first value always wins
+    if better.any():
+        gi = idx[better]
+        out.max_speed[gi] = speed[better]
+        out.max_speed_t[gi] = t[better]
+        out.max_speed_pos[gi] = np.stack([e[better], n[better], z[better]], axis=1)
+        out.max_speed_vel[gi] = np.stack([ve[better], vn[better], vu[better]], axis=1)
+    sp, a, _ = x
+    out.max_mach[idx] = np.fmax(out.max_mach[idx], sp / a)
+
+
+def _opening(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
+    ground = p.ground
+    idx = c.idx
     t = out.deploy_t[idx].copy()
-    y = np.concatenate([out.deploy_pos[idx], out.deploy_vel[idx]], axis=1)
+    e, n, z = (out.deploy_pos[idx, k].copy() for k in range(3))
+    ve, vn, vu = (out.deploy_vel[idx, k].copy() for k in range(3))
     t_dep = t.copy()
-    h_open = q.opening_time / OPENING_STEPS
-    _, g0 = aero_freefall(q, t, y, None, t_dep)
-    out.peak_g[idx] = g0
-    out.peak_g_t[idx] = t
-    for _ in range(OPENING_STEPS):
+    h_open = c.t_open / OPENING_STEPS
+    loads = np.full((idx.size, OPENING_STEPS + 1), -np.inf)
+    rows = np.arange(idx.size)
+    for j in range(OPENING_STEPS + 1):
         if not idx.size:
             break
-        f = freefall_rhs(q, None, t_dep)
+        law = _Law(p, c, t_dep=t_dep)
+        if j == OPENING_STEPS:  # the open state: its load and speed
+            s = law.blend(t)
+            ae, an, au, x = law.acc(air, z, ve, vn, vu, law.k_const(s), s, aux=True)
+            loads[rows, j] = x[2]
+            _track(out, idx, t, e, n, z, ve, vn, vu, x)
+            if rec is not None and idx[0] == 0:
+                rec.add(t[0], (e[0], n[0], z[0]), (ve[0], vn[0], vu[0]), (ae[0], an[0], au[0]), 1)
+            break
         h = h_open.copy()
-        y1 = rk4_step(f, t, y, h)
-        cross = y1[:, 2] <= ground
+        de, dn, dz, dve, dvn, dvu, x, a1 = _rk4(air, law, t, z, ve, vn, vu, h, aux=True)
+        loads[rows, j] = x[2]
+        _track(out, idx, t, e, n, z, ve, vn, vu, x)
+        if rec is not None and idx[0] == 0:
+            rec.add(t[0], (e[0], n[0], z[0]), (ve[0], vn[0], vu[0]), [a[0] for a in a1], 1)
+        z1 = z + dz
+        cross = z1 <= ground
         if cross.any():
             ci = np.flatnonzero(cross)
-            fc = freefall_rhs(q.take(ci), None, t_dep[ci])
-            hs, ys = step_to_level(fc, t[ci], y[ci], h[ci], y1[ci], 2, np.full(ci.size, ground))
+            lw = _Law(p, _sub(c, ci), t_dep=t_dep[ci])
+            hs, d = _to_level(
+                air, lw, t[ci], z[ci], ve[ci], vn[ci], vu[ci], h[ci], z1[ci], vu[ci] + dvu[ci],
+                np.full(ci.size, ground),
+            )  # fmt: skip
             h[ci] = hs
-            y1[ci] = ys
+            de[ci], dn[ci], dz[ci], dve[ci], dvn[ci], dvu[ci] = d[:6]
+            z1 = z + dz
         t = t + h
-        y = y1
-        rec.add(idx, t, y, PHASE_OPENING)
-        _track_max(out, idx, q, t, y)
-        _, g = aero_freefall(q, t, y, None, t_dep)
-        better = g > out.peak_g[idx]
-        out.peak_g[idx[better]] = g[better]
-        out.peak_g_t[idx[better]] = t[better]
+        e, n, z = e + de, n + dn, z + dz
+        ve, vn, vu = ve + dve, vn + dvn, vu + dvu
         if cross.any():
+            z[cross] = ground
             gi = idx[cross]
             out.impact_opening[gi] = True
             out.land_t[gi] = t[cross]
-            out.land_pos[gi] = y[cross, :3]
-            out.land_vel[gi] = y[cross, 3:]
+            out.land_pos[gi] = np.stack([e[cross], n[cross], z[cross]], axis=1)
+            out.land_vel[gi] = np.stack([ve[cross], vn[cross], vu[cross]], axis=1)
+            _peak(out, gi, loads[cross, : j + 1], t_dep[cross], h_open[cross])
+            if rec is not None and idx[0] == 0 and cross[0]:
+                rec.add(t[0], (e[0], n[0], z[0]), (ve[0], vn[0], vu[0]), None, 1)
             keep = ~cross
-            idx, t, y, t_dep, h_open = idx[keep], t[keep], y[keep], t_dep[keep], h_open[keep]
-            q = q.take(np.flatnonzero(keep))
-    out.open_t[idx] = t
-    out.open_pos[idx] = y[:, :3]
-    out.open_vel[idx] = y[:, 3:]
-
-    # --- canopy ----------------------------------------------------------------------------
-    y = y.copy()
+            idx, t, e, n, z, ve, vn, vu, t_dep, h_open = (
+                v[keep] for v in (idx, t, e, n, z, ve, vn, vu, t_dep, h_open)
+            )
+            loads = loads[keep]
+            rows = np.arange(idx.size)
+            c.keep(keep)
     if idx.size:
-        y[:, 3:] = canopy_velocity(q, y)
-        rec.add(idx, t, y, PHASE_CANOPY)
+        _peak(out, idx, loads, t_dep, h_open)
+        out.open_t[idx] = t
+        out.open_pos[idx] = np.stack([e, n, z], axis=1)
+        out.open_vel[idx] = np.stack([ve, vn, vu], axis=1)
+
+
+def _peak(out: JumpOutcome, gi, loads: np.ndarray, t_dep, h) -> None:
+    """Peak opening load: the largest sample, refined by the parabola through its neighbours
+    (vertex of the quadratic through three equally spaced samples)."""
+    jm = np.argmax(loads, axis=1)
+    r = np.arange(len(jm))
+    g0 = loads[r, jm]
+    peak, tp = g0.copy(), t_dep + jm * h
+    inner = (jm > 0) & (jm < loads.shape[1] - 1)
+    if inner.any():
+        ri, ji = r[inner], jm[inner]
+        gm, gc, gp = loads[ri, ji - 1], loads[ri, ji], loads[ri, ji + 1]
+        den = gm - 2.0 * gc + gp
+        ok = np.isfinite(gm) & np.isfinite(gp) & (den < 0.0)
+        off = np.where(ok, 0.5 * (gm - gp) / np.where(ok, den, -1.0), 0.0)
+        peak[inner] = np.where(ok, gc - 0.25 * (gm - gp) * off, gc)
+        tp[inner] = t_dep[inner] + (ji + off) * h[inner]
+    out.peak_g[gi] = peak
+    out.peak_g_t[gi] = tp
+
+
+class _CanopyLevel:
+    """Everything at one altitude that the canopy law needs (shared by the stages there)."""
+
+    __slots__ = ("dre", "drn", "inv_wd", "r_rem", "u", "we", "wn", "z")
+
+    def __init__(self, p: JumpBatch, air: AirTable, c: _Block, z: np.ndarray) -> None:
+        i, f = air.index(z)
+        sig = air.lerp(air.sig, i, f)
+        we, wn = _wind(air, c, i, f)
+        self.z = z
+        self.we = we
+        self.wn = wn
+        self.u = c.u0 * sig
+        self.inv_wd = 1.0 / (c.w0 * sig)
+        self.dre = self.drn = self.r_rem = None
+        if p.steering == "target":
+            k = p.drift_w0 / c.w0 * c.wscale
+            de0 = np.interp(z, p.drift_z, p.drift_e)
+            dn0 = np.interp(z, p.drift_z, p.drift_n)
+            self.dre = k * (de0 * c.cos_r + dn0 * c.sin_r)
+            self.drn = k * (-de0 * c.sin_r + dn0 * c.cos_r)
+            self.r_rem = np.maximum(c.u0 / c.w0 * (z - p.ground), 2.0)
+
+
+def _canopy_vh(p: JumpBatch, lv: _CanopyLevel, e, n):
+    """Horizontal ground velocity under canopy (dynamics.canopy_velocity)."""
+    we, wn, u = lv.we, lv.wn, lv.u
+    if p.steering == "drift":
+        return we, wn
+    if p.steering == "heading":
+        return we + u * math.sin(p.canopy_heading), wn + u * math.cos(p.canopy_heading)
+    if p.steering == "into_wind":
+        w = np.hypot(we, wn)
+        calm = w < 1e-6
+        ws = np.where(calm, 1.0, w)
+        ae = np.where(calm, u * math.sin(p.canopy_heading), -u * we / ws)
+        an = np.where(calm, u * math.cos(p.canopy_heading), -u * wn / ws)
+        return we + ae, wn + an
+    need_e = p.target_east - e - lv.dre
+    need_n = p.target_north - n - lv.drn
+    need = np.hypot(need_e, need_n)
+    scale = u / np.maximum(lv.r_rem, need)
+    return we + need_e * scale, wn + need_n * scale
+
+
+def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
+    ground = p.ground
+    idx = c.idx
+    t = out.open_t[idx].copy()
+    e, n, z = (out.open_pos[idx, k].copy() for k in range(3))
+    knots = air.knots
+    target = p.steering == "target"
+    lv0 = _CanopyLevel(p, air, c, z)
     steps = 0
     while idx.size:
         steps += 1
         if steps > MAX_STEPS:
             raise RuntimeError("canopy flight did not end")
-        f = canopy_rhs(q)
-        # the target law's time constant is the time to the ground: keep h <= T_rem / 4
-        t_rem = (y[:, 2] - ground) / np.maximum(-y[:, 5], 1e-9)
-        h = np.clip(0.25 * t_rem, DT_CANOPY_MIN, DT_CANOPY)
-        y1 = rk4_step(f, t, y, h)
-        cross = y1[:, 2] <= ground
-        if cross.any():
-            ci = np.flatnonzero(cross)
-            fc = canopy_rhs(q.take(ci))
-            hs, ys = step_to_level(fc, t[ci], y[ci], h[ci], y1[ci], 2, np.full(ci.size, ground))
-            h[ci] = hs
-            y1[ci] = ys
-        t = t + h
-        y1[:, 3:] = canopy_velocity(q, y1)
-        y = y1
-        rec.add(idx, t, y, PHASE_CANOPY)
-        if cross.any():
-            gi = idx[cross]
-            out.land_t[gi] = t[cross]
-            out.land_pos[gi] = y[cross, :3]
-            out.land_vel[gi] = y[cross, 3:]
-            keep = ~cross
-            idx, t, y = idx[keep], t[keep], y[keep]
-            q = q.take(np.flatnonzero(keep))
+        # step: at most DZ_CANOPY, ending on the next wind level below and on the ground
+        ds = np.minimum(DZ_CANOPY, z - ground)
+        if target:
+            # the pursuit law's gain grows as 1/(z - ground): approach the ground in steps of at
+            # most a fraction of the height left, then take the last one down to it
+            r = z - ground
+            ds = np.where(r > TARGET_FINAL_DZ, np.minimum(ds, r * TARGET_STEP_FRACTION), r)
+        kb = np.searchsorted(knots, z - 1e-6, side="left") - 1
+        has = kb >= 0
+        if has.any():
+            below = z - knots[np.maximum(kb, 0)]
+            ds = np.where(has & (knots[np.maximum(kb, 0)] > ground), np.minimum(ds, below), ds)
+        last = ds >= z - ground - 1e-9
+        zm = z - 0.5 * ds
+        z1 = np.where(last, ground, z - ds)
+        lvm = _CanopyLevel(p, air, c, zm)
+        lv1 = _CanopyLevel(p, air, c, z1)
+        v1e, v1n = _canopy_vh(p, lv0, e, n)
+        if rec is not None and idx[0] == 0:
+            rec.add(
+                t[0],
+                (e[0], n[0], z[0]),
+                (v1e[0], v1n[0], -1.0 / lv0.inv_wd[0]),
+                None,
+                PHASE_CANOPY,
+            )
+        k1e, k1n = v1e * lv0.inv_wd, v1n * lv0.inv_wd
+        hd = 0.5 * ds
+        v2e, v2n = _canopy_vh(p, lvm, e + hd * k1e, n + hd * k1n)
+        k2e, k2n = v2e * lvm.inv_wd, v2n * lvm.inv_wd
+        v3e, v3n = _canopy_vh(p, lvm, e + hd * k2e, n + hd * k2n)
+        k3e, k3n = v3e * lvm.inv_wd, v3n * lvm.inv_wd
+        v4e, v4n = _canopy_vh(p, lv1, e + ds * k3e, n + ds * k3n)
+        k4e, k4n = v4e * lv1.inv_wd, v4n * lv1.inv_wd
+        d6 = ds / 6.0
+        e = e + d6 * (k1e + 2.0 * (k2e + k3e) + k4e)
+        n = n + d6 * (k1n + 2.0 * (k2n + k3n) + k4n)
+        t = t + d6 * (lv0.inv_wd + 4.0 * lvm.inv_wd + lv1.inv_wd)
+        z = z1
+        lv0 = lv1
+        if last.any():
+            gi = idx[last]
+            ve, vn = _canopy_vh(p, lv1, e, n)
+            vz = -1.0 / lv1.inv_wd
+            out.land_t[gi] = t[last]
+            out.land_pos[gi] = np.stack([e[last], n[last], z[last]], axis=1)
+            out.land_vel[gi] = np.stack([ve[last], vn[last], vz[last]], axis=1)
+            if rec is not None and idx[0] == 0 and last[0]:
+                rec.add(t[0], (e[0], n[0], z[0]), (ve[0], vn[0], vz[0]), None, PHASE_CANOPY)
+            keep = ~last
+            idx, t, e, n, z = (v[keep] for v in (idx, t, e, n, z))
+            c.keep(keep)
+            for name in _CanopyLevel.__slots__:
+                v = getattr(lv0, name)
+                if isinstance(v, np.ndarray):
+                    setattr(lv0, name, v[keep])
 
-    # freefall impacts land where they hit
+
+# =============================================================================================
+# Entry point
+# =============================================================================================
+
+
+def simulate_batch(p: JumpBatch, record: bool = False) -> JumpOutcome:
+    """Integrate every sample of ``p`` from exit to landing.
+
+    ``record`` keeps the trajectory of sample 0 (``outcome.trajectory``: t, y (T, 6) and the
+    phase per point), densified by Hermite interpolation between the integration steps."""
+    n = p.n
+    out = JumpOutcome.empty(n)
+    out.exit_t[:] = p.t0
+    out.exit_pos[:] = p.y0[:, :3]
+    out.exit_vel[:] = p.y0[:, 3:]
+    air = air_table(p.atmosphere, p.wind)
+    rec = _Recorder(True) if record and n > 0 else None
+    for start in range(0, n, BLOCK):
+        sl = slice(start, min(n, start + BLOCK))
+        c = _constants(p, sl, air)
+        _freefall(p, air, _sub(c, np.arange(c.idx.size)), out, rec)
+        ok = ~out.impact_freefall[sl]
+        c.keep(ok)
+        if c.idx.size:
+            _opening(p, air, _sub(c, np.arange(c.idx.size)), out, rec)
+            c.keep(~out.impact_opening[c.idx])
+        if c.idx.size:
+            _canopy(p, air, c, out, rec)
     imp = out.impact_freefall
     out.land_t[imp] = out.deploy_t[imp]
     out.land_pos[imp] = out.deploy_pos[imp]
     out.land_vel[imp] = out.deploy_vel[imp]
-    if record:
-        out.trajectory = rec.sample(0) if n == 1 else None
+    if rec is not None:
+        out.trajectory = rec.dense(p.take(np.array([0])))
     return out

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from stuntsim.jump.canopy import DEFAULT_CANOPY, STEERING_MODES
 from stuntsim.jump.jumper import BODY_POSITIONS
+from stuntsim.jump.uncertainty import UncertaintySection
 from stuntsim.scenario.common import AtmosphereSection, SiteSection, WindLayer
 from stuntsim.scenario.fields import Angle, Area, Length, Mass, Speed, StrictModel, Time
 
@@ -129,3 +130,4 @@ class JumpScenario(StrictModel):
     jump: JumpSection
     limits: LimitsSection = LimitsSection()
     spot: SpotSection | None = None
+    uncertainty: UncertaintySection | None = None

@@ -12,8 +12,10 @@ RK4 (Kutta 1901; e.g. Hairer, Norsett & Wanner, *Solving ODEs I*, eq. II.1.9):
     k4 = f(t + h, y + h k3)
     y+ = y + h (k1 + 2 k2 + 2 k3 + k4) / 6
 
-Local error O(h^5); the step sizes used by the kernels are chosen by comparing with
-``scipy.integrate.solve_ivp`` at rtol 1e-9 (tests/test_integrator_accuracy.py).
+Local error O(h^5). These are the general-purpose batched steppers for any right-hand side
+f(t, y). The jump kernel (jump/kernel.py) inlines the same RK4 scheme on its fused, tabulated
+right-hand side for speed, with its step sizes chosen against ``scipy.integrate.solve_ivp`` at
+rtol 1e-9 (tests/test_integrator_accuracy.py, docs/performance.md).
 """
 
 from __future__ import annotations

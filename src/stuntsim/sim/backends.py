@@ -1,0 +1,247 @@
+"""Where Monte Carlo chunks run: a local process pool, or a Dask distributed cluster.
+
+Both backends take the same :class:`~stuntsim.sim.montecarlo.Job` (sent to each worker once)
+and a list of sample ranges, and yield the chunk results **in range order**, with a bounded
+number of chunks in flight so that memory stays bounded however many chunks there are. Since a
+chunk's result depends only on the job and its range, the results are identical on every
+backend; a chunk lost with a worker is simply computed again.
+
+- ``LocalBackend(workers)``: ``concurrent.futures.ProcessPoolExecutor`` with one process per
+  core by default (``os.cpu_count()``); one worker runs in-process. On Linux the workers are
+  forked (fast start, the job is inherited); they are started before any other thread exists.
+- ``DaskBackend(scheduler=...)`` connects to a running scheduler (``tcp://HOST:PORT``);
+  ``DaskBackend(cluster="local")`` starts a ``LocalCluster`` of worker processes (one thread
+  each) and closes it afterwards. Dask is imported only here, only then. The job is a task
+  (not scattered data), so the scheduler can recompute it if the worker holding it dies; chunk
+  tasks are submitted with ``retries`` for errors inside a task, and the scheduler reschedules
+  the tasks of a worker that dies (up to ``distributed.scheduler.allowed-failures`` times).
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import pickle
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from stuntsim.errors import StuntsimError
+
+RETRIES = 3
+
+_JOB: Any = None  # the job inside a local worker process
+
+
+def _init_worker(job_bytes: bytes) -> None:
+    global _JOB
+    _JOB = pickle.loads(job_bytes)
+
+
+def _local_chunk(start: int, stop: int):
+    from stuntsim.sim.montecarlo import run_chunk
+
+    return run_chunk(_JOB, start, stop)
+
+
+class LocalBackend:
+    """Process pool on this machine (every core by default)."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = int(workers or os.cpu_count() or 1)
+        if self.workers < 1:
+            raise StuntsimError("--workers must be at least 1")
+        self._pool = None
+        self._job_id = None
+
+    def __enter__(self) -> LocalBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self, job: Any) -> None:
+        """Start the worker processes with ``job`` (before any progress thread runs)."""
+        if self.workers == 1 or self._job_id == id(job):
+            return
+        self.close()
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = mp.get_all_start_methods()
+        method = "fork" if "fork" in methods and threading.active_count() == 1 else None
+        ctx = mp.get_context(method)
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),),
+        )
+        # start every worker now
+        list(self._pool.map(_noop_wait, range(self.workers)))
+        self._job_id = id(job)
+
+    def imap(self, job: Any, ranges: list[tuple[int, int]]) -> Iterator[Any]:
+        from stuntsim.sim.montecarlo import run_chunk
+
+        if self.workers == 1 or len(ranges) == 1:
+            for a, b in ranges:
+                yield run_chunk(job, a, b)
+            return
+        self.start(job)
+        window = 2 * self.workers + 1
+        pending: collections.deque = collections.deque()
+        it = iter(ranges)
+        for a, b in it:
+            pending.append(self._pool.submit(_local_chunk, a, b))
+            if len(pending) >= window:
+                break
+        while pending:
+            res = pending.popleft().result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(self._pool.submit(_local_chunk, *nxt))
+            yield res
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            self._job_id = None
+
+
+def _noop_wait(_: int) -> int:
+    import time
+
+    time.sleep(0.05)  # long enough that every worker takes one
+    return os.getpid()
+
+
+# --- Dask ------------------------------------------------------------------------------------
+
+
+def _dask_job(job_bytes: bytes) -> Any:
+    return pickle.loads(job_bytes)
+
+
+def _dask_chunk(job: Any, start: int, stop: int):
+    from stuntsim.sim.montecarlo import run_chunk
+
+    return run_chunk(job, start, stop)
+
+
+class DaskBackend:
+    """Chunks as tasks on a Dask distributed cluster."""
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        cluster: str | None = None,
+        workers: int | None = None,
+    ) -> None:
+        if (scheduler is None) == (cluster is None):
+            raise StuntsimError("give --scheduler tcp://HOST:PORT or --cluster local")
+        if cluster is not None and cluster != "local":
+            raise StuntsimError(f"--cluster {cluster}: only 'local' is supported")
+        try:
+            import logging
+
+            import distributed
+        except ImportError:  # pragma: no cover - the dask extra is not installed
+            raise StuntsimError(
+                "the Dask backend needs dask and distributed: pip install 'stuntsim[dask]'"
+            ) from None
+        self._cluster = None
+        if cluster == "local":
+            n = int(workers or os.cpu_count() or 1)
+            self._cluster = distributed.LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            address: Any = self._cluster
+        else:
+            address = scheduler
+        try:
+            self.client = distributed.Client(address, timeout="20s")
+        except OSError as exc:
+            self.close()
+            raise StuntsimError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        self._job_future = None
+        self._job_id = None
+
+    def __enter__(self) -> DaskBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self, job: Any) -> None:
+        if self._job_id == id(job):
+            return
+        import uuid
+
+        blob = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        self._job_future = self.client.submit(
+            _dask_job, blob, key=f"stuntsim-mc-job-{uuid.uuid4().hex}", pure=False
+        )
+        self._job_id = id(job)
+
+    def imap(self, job: Any, ranges: list[tuple[int, int]]) -> Iterator[Any]:
+        self.start(job)
+        window = 2 * max(self.workers, 1) + 2
+        pending: collections.deque = collections.deque()
+        it = iter(ranges)
+
+        def submit(a: int, b: int):
+            return self.client.submit(
+                _dask_chunk, self._job_future, a, b, retries=RETRIES, pure=False
+            )
+
+        for a, b in it:
+            pending.append(submit(a, b))
+            if len(pending) >= window:
+                break
+        while pending:
+            fut = pending.popleft()
+            res = fut.result()
+            fut.release()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(submit(*nxt))
+            yield res
+
+    def worker_pids(self) -> dict[str, int]:
+        """Process id of each worker (tests use it to kill one mid-run)."""
+        return self.client.run(os.getpid)
+
+    def close(self) -> None:
+        client = getattr(self, "client", None)
+        if client is not None:
+            try:
+                client.close()
+            except Exception:  # closing a broken connection
+                pass
+            self.client = None
+        if self._cluster is not None:
+            try:
+                self._cluster.close()
+            except Exception:  # the cluster may already be gone
+                pass
+            self._cluster = None
+
+
+def make_backend(
+    scheduler: str | None = None, cluster: str | None = None, workers: int | None = None
+) -> LocalBackend | DaskBackend:
+    """``--scheduler``/``--cluster`` pick Dask; otherwise the local process pool."""
+    if scheduler is not None or cluster is not None:
+        return DaskBackend(scheduler=scheduler, cluster=cluster, workers=workers)
+    return LocalBackend(workers)
