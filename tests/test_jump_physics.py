@@ -54,10 +54,11 @@ def test_constant_density_fall_matches_tanh_solution(t_fall):
     v = vt * math.tanh(g * t_fall / vt)
     d = vt**2 / g * math.log(math.cosh(g * t_fall / vt))
     assert out.deploy_t[0] == pytest.approx(t_fall, abs=1e-9)
-    # RK4 with 0.5 s steps on a time constant vt/g ~ 5.6 s: local error ~ (h/tau)^5 ~ 6e-6
-    # relative per step; 1e-5 relative bounds the accumulated error.
-    assert -out.deploy_vel[0, 2] == pytest.approx(v, rel=1e-5)
-    assert 5000.0 - out.deploy_pos[0, 2] == pytest.approx(d, rel=1e-5)
+    # The kernel's freefall steps start at 0.5 s and grow to 3 s (chosen for the 1 m landing
+    # requirement); on a time constant vt/g ~ 5.6 s RK4 then errs by up to 2.4e-5 relative.
+    # 1e-4 of a 1 km fall is 0.1 m, well inside the 1 m requirement.
+    assert -out.deploy_vel[0, 2] == pytest.approx(v, rel=1e-4)
+    assert 5000.0 - out.deploy_pos[0, 2] == pytest.approx(d, rel=1e-4)
 
 
 def test_terminal_speed_scales_with_inverse_sqrt_density():

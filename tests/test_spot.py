@@ -118,11 +118,9 @@ def test_spot_cli_json_and_summary():
     assert "K·A·V" in res.stdout and "cross-check" in res.stdout
 
 
-def test_run_uses_the_solved_release_point(tmp_path):
-    text = (EXAMPLES / "sport-13500.toml").read_text() + "\n[spot]\nsolve = true\n"
-    p = tmp_path / "s.toml"
-    p.write_text(text)
-    d = run_cli("run", p, "--json").json()
+def test_run_uses_the_solved_release_point():
+    # the sport example has [spot] solve = true
+    d = run_cli("run", EXAMPLES / "sport-13500.toml", "--json").json()
     assert d["release_point"]["east_m"] == pytest.approx(d["exit"]["east_m"])
     assert d["landing"]["miss_distance_m"] < 10.0
 

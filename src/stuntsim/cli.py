@@ -151,6 +151,12 @@ def spot(
 
 
 # --- further commands are registered below (spot, winds, mc, car-plan) ----------------------
+from stuntsim.car.cli import car_plan  # noqa: E402
+
+app.command("car-plan")(car_plan)
+from stuntsim.sim.mc_cli import mc  # noqa: E402
+
+app.command("mc")(mc)
 from stuntsim.io.winds_cli import winds  # noqa: E402
 
 app.command("winds")(winds)
