@@ -109,3 +109,15 @@ def test_heli_report_renders_offline(tmp_path):
     joined = " ".join(info["headings"])
     for word in ("terrain", "3-D view", "vortex ring state", "camera rigs"):
         assert word.lower() in joined.lower(), info["headings"]
+
+
+def test_monte_carlo_report_renders_offline(tmp_path):
+    report = tmp_path / "mc.html"
+    res = run_cli(
+        "mc", EXAMPLES / "haho-cross-country.toml", "-n", "2000", "--seed", "1", "--report", report
+    )
+    assert res.returncode == 0, res.stderr
+    info = open_in_chromium(report, ARTIFACTS / "haho-cross-country-mc-report.png")
+    assert info["errors"] == []
+    assert info["external"] == []
+    assert any("ispersion" in h for h in info["headings"]), info["headings"]
