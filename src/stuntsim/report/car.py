@@ -1,0 +1,565 @@
+"""Presenters of a car result: JSON, trajectory CSV columns, rich summary, HTML sections.
+
+Also the presenters of the ``car-plan`` timing search (:func:`search_to_json`,
+:func:`search_summary`). No physics here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from stuntsim.report.summary import checks_table, kv_table, verdict_line
+
+WHEELS = ("fl", "fr", "rl", "rr")
+GEAR_NAMES = {-1: "R", 0: "N"}
+
+
+def _gear(g: float) -> str:
+    g = round(g)
+    return GEAR_NAMES.get(g, str(g))
+
+
+def _pair(a: float, b: float) -> dict[str, float]:
+    return {"t_start_s": float(a), "t_end_s": float(b)}
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def to_json(res: Any) -> dict[str, Any]:
+    plan = res.plan
+    veh = plan.vehicle
+    ground = plan.ground
+    doc: dict[str, Any] = {
+        "kind": "car",
+        "name": res.name,
+        "final_yaw_deg": res.final_yaw_deg,
+        "final_heading_deg": res.final_heading_deg,
+        "heading_error_deg": res.heading_error_deg,
+        "turn_deg": float(np.degrees(res.turn)),
+        "turn_time_s": res.turn_time_s,
+        "airborne": [_pair(a, b) for a, b in res.airborne],
+        "shift_window": res.shift.to_dict(),
+        "max_vertical_g": res.max_vertical_g,
+        "max_load_transfer_ratio": res.max_load_transfer_ratio,
+        "min_wall_clearance_m": res.min_wall_clearance_m,
+        "max_roll_deg": res.max_roll_deg,
+        "max_lateral_g": res.max_lateral_g,
+        "static_stability_factor": veh.static_stability_factor,
+        "landings": res.landings,
+        "clutch_engagements": [c.to_dict() for c in res.clutch],
+        "edge_crossing": res.edge,
+        "duration_s": float(res.t[-1]),
+        "vehicle": {
+            "name": veh.name,
+            "mass_kg": veh.mass,
+            "wheelbase_m": veh.wheelbase,
+            "track_m": 0.5 * (veh.track_front + veh.track_rear),
+            "cg_height_m": veh.cg_height,
+            "tyre": veh.tyre.name,
+        },
+        "ground": ground.describe(),
+        "start": {
+            "east_m": plan.start.east,
+            "north_m": plan.start.north,
+            "heading_deg": float(np.degrees(plan.start.heading) % 360.0),
+            "speed_m_s": plan.start.speed,
+            "gear": _gear(plan.start.gear),
+        },
+        "checks": [c.to_dict() for c in res.checks],
+    }
+    return doc
+
+
+# --- trajectory -----------------------------------------------------------------------------
+
+
+def trajectory(res: Any) -> dict[str, Any]:
+    """Columns at up to 100 Hz, SI units, ``t_s`` first."""
+    dt = float(res.t[1] - res.t[0]) if len(res.t) > 1 else 0.01
+    k = max(1, round(0.01 / dt))
+    sl = slice(None, None, k)
+    x = res.x[sl]
+    inp = res.inputs[sl]
+    R = res.plan.vehicle.wheel_radius
+    airborne = np.zeros(len(res.t), dtype=int)
+    for a, b in res.airborne:
+        airborne[(res.t >= a) & (res.t <= b)] = 1
+    cols: dict[str, Any] = {
+        "t_s": res.t[sl],
+        "east_m": x[:, 0],
+        "north_m": x[:, 1],
+        "height_m": x[:, 6],
+        "heading_deg": np.degrees(-x[:, 2]) % 360.0,
+        "yaw_deg": np.degrees(res.yaw[sl]),
+        "yaw_rate_deg_s": np.degrees(x[:, 5]),
+        "speed_m_s": np.hypot(x[:, 3], x[:, 4]),
+        "u_m_s": x[:, 3],
+        "v_m_s": x[:, 4],
+        "pitch_deg": np.degrees(x[:, 7]),
+        "roll_deg": np.degrees(x[:, 8]),
+        "steer_deg": np.degrees(inp[:, 0]),
+        "handbrake": inp[:, 1],
+        "throttle": inp[:, 2],
+        "brake": inp[:, 3],
+        "clutch": inp[:, 4],
+        "gear": inp[:, 5].astype(int),
+        "engine_rpm": x[:, 24] * 60.0 / (2.0 * np.pi),
+        "clutch_torque_nm": res.clutch_torque[sl],
+    }
+    for i, w in enumerate(WHEELS):
+        cols[f"wheel_speed_{w}_m_s"] = x[:, 20 + i] * R
+    for i, w in enumerate(WHEELS):
+        cols[f"fz_{w}_n"] = res.fz[sl][:, i]
+    for i, w in enumerate(WHEELS):
+        cols[f"slip_ratio_{w}"] = res.kappa[sl][:, i]
+    for i, w in enumerate(WHEELS):
+        cols[f"slip_angle_{w}_deg"] = np.degrees(res.alpha[sl][:, i])
+    cols["vertical_g"] = res.vertical_g[sl]
+    cols["load_transfer_ratio"] = res.ltr[sl]
+    clear = res.clearance[sl]
+    cols["wall_clearance_m"] = np.where(np.isfinite(clear), clear, np.nan)
+    cols["airborne"] = airborne[sl]
+    return cols
+
+
+# --- rich summary -----------------------------------------------------------------------------
+
+
+def _fmt_t(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2f} s"
+
+
+def summary(res: Any, console: Any, display: Any) -> None:
+    plan = res.plan
+    sw = res.shift
+    console.print(f"[bold]{res.name}[/]  ({plan.vehicle.name}; {plan.ground.describe()})")
+    rows = [
+        (
+            "entry speed",
+            display.fmt(abs(plan.start.speed), "road_speed")
+            + (" (reversing)" if plan.start.speed < 0 else ""),
+        ),
+        ("rotation", f"{res.final_yaw_deg:+.0f} deg (turn {np.degrees(res.turn):+.0f} deg)"),
+        ("final heading", f"{res.final_heading_deg:.0f} deg ({res.heading_error_deg:.1f} deg off)"),
+        ("turn time", _fmt_t(res.turn_time_s)),
+    ]
+    if res.edge is not None:
+        e = res.edge
+        rows.append(
+            (
+                "over the first step",
+                f"{e['t_s']:.2f} s, heading {e['heading_deg']:.0f} deg, "
+                + display.fmt(abs(e["speed_along_nose_m_s"]), "road_speed")
+                + (" nose first" if e["nose_first"] else " backwards/sideways"),
+            )
+        )
+    air = ", ".join(f"{a:.2f}-{b:.2f} s" for a, b in res.airborne) or "none"
+    rows.append(("airborne (4 wheels off)", air))
+    if sw.last_10deg is not None:
+        rows.append(("last 10 deg of the turn", f"{sw.last_10deg[0]:.2f}-{sw.last_10deg[1]:.2f} s"))
+    if sw.start_s is not None:
+        rows.append(
+            (
+                "shift window",
+                f"{sw.start_s:.2f}-{sw.end_s:.2f} s ({sw.duration_s:.2f} s; needs "
+                f"{sw.required_s:.2f} s): " + ("fits" if sw.feasible else "too short"),
+            )
+        )
+    else:
+        rows.append(("shift window", "none (no airborne phase in the last 10 deg)"))
+    if sw.planned is not None:
+        rows.append(("planned shift", f"{sw.planned[0]:.2f}-{sw.planned[1]:.2f} s"))
+    for c in res.clutch:
+        rows.append(
+            (
+                f"clutch up {c.t_s:.2f} s",
+                f"gear {_gear(c.gear)}: engine {c.engine_rpm:.0f} rpm vs gearbox "
+                f"{c.gearbox_rpm:.0f} rpm ({c.mismatch_rpm:+.0f}); "
+                f"{c.peak_axle_torque_nm:.0f} N m at the axle, rear slip {c.peak_rear_slip:.2f}",
+            )
+        )
+    rows += [
+        ("peak vertical load", f"{res.max_vertical_g:.1f} g"),
+        ("peak load-transfer ratio", f"{res.max_load_transfer_ratio:.2f}"),
+        (
+            "closest to a wall",
+            "—"
+            if res.min_wall_clearance_m is None
+            else display.fmt(res.min_wall_clearance_m, "distance", digits=2),
+        ),
+    ]
+    console.print(kv_table("Car stunt", rows))
+    console.print(checks_table(res.checks, display))
+    console.print(verdict_line(res.checks))
+
+
+# --- HTML sections ----------------------------------------------------------------------------
+
+
+def _shade_airborne(ax: Any, res: Any) -> None:
+    for i, (a, b) in enumerate(res.airborne):
+        ax.axvspan(a, b, color="#8ecae6", alpha=0.35, lw=0, label="airborne" if i == 0 else None)
+    sw = res.shift
+    if sw.last_10deg is not None:
+        ax.axvspan(*sw.last_10deg, color="#ffb703", alpha=0.3, lw=0, label="last 10 deg")
+    if sw.start_s is not None and sw.duration_s > 0:
+        ax.axvspan(sw.start_s, sw.end_s, color="#2a9d8f", alpha=0.45, lw=0, label="shift window")
+
+
+def _top_down(res: Any, display: Any) -> Any:
+    from matplotlib.patches import Polygon
+
+    from stuntsim.report.html import new_figure
+
+    plan = res.plan
+    ground = plan.ground
+    unit = display.label("distance")
+
+    def d(v):
+        return display.value(np.asarray(v, dtype=float), "distance")
+
+    fig = new_figure(7.5, 6.0)
+    ax = fig.add_subplot(1, 1, 1)
+    x = res.x
+    if hasattr(ground, "edge_north"):
+        half = 0.5 * ground.width
+        y_noses, _ = ground.nosings()
+        for k, yn in enumerate(y_noses):
+            ax.plot(
+                d([ground.centre_east - half, ground.centre_east + half]),
+                d([yn, yn]),
+                color="#adb5bd",
+                lw=0.6,
+                label="step edges" if k == 0 else None,
+            )
+        y1 = ground.bottom_north
+        for s in (-1, 1):
+            ax.plot(
+                d([ground.centre_east + s * half] * 2),
+                d([ground.edge_north, y1]),
+                color="#495057",
+                lw=2.0,
+                label=ground.sides if s < 0 else None,
+            )
+    ax.plot(d(x[:, 0]), d(x[:, 1]), color="#6c757d", lw=0.8, ls="--", label="CG path")
+    corners = plan.vehicle.outline()
+    n_out = 16
+    idx = np.unique(np.linspace(0, len(res.t) - 1, n_out).astype(int))
+    cmap = _cmap()
+    for j, i in enumerate(idx):
+        psi = x[i, 2]
+        s, c = np.sin(psi), np.cos(psi)
+        ce = x[i, 0] - corners[:, 0] * s - corners[:, 1] * c
+        cn = x[i, 1] + corners[:, 0] * c - corners[:, 1] * s
+        col = cmap(j / max(1, len(idx) - 1))
+        ax.add_patch(
+            Polygon(np.column_stack([d(ce), d(cn)]), closed=True, fill=False, ec=col, lw=1.2)
+        )
+        # nose marker
+        ax.plot(d([0.5 * (ce[0] + ce[1])]), d([0.5 * (cn[0] + cn[1])]), "o", color=col, ms=2.5)
+        if j % 3 == 0:
+            ax.annotate(f"{res.t[i]:.1f} s", (d(x[i, 0]), d(x[i, 1])), fontsize=7, color=col)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel(f"east ({unit})")
+    ax.set_ylabel(f"north ({unit}); the steps descend northwards")
+    ax.legend(loc="upper left", fontsize=7)
+    step = res.t[idx[1]] - res.t[idx[0]] if len(idx) > 1 else 0.0
+    ax.set_title(
+        f"Car outline every {step:.2f} s (dot = nose)",
+        fontsize=9,
+    )
+    return fig
+
+
+def _cmap() -> Any:
+    from matplotlib import colormaps
+
+    return colormaps["viridis"]
+
+
+def report_sections(res: Any, display: Any) -> list[Any]:
+    from stuntsim.report.html import Section, new_figure, table_html
+
+    t = res.t
+    sections = []
+    sections.append(
+        Section(
+            "Top-down view",
+            [_top_down(res, display)],
+            note=(
+                "The car's outline at regular intervals over the stairs (north up), its CG path, "
+                "the step edges and the side walls. Positions are of the body's plan outline; "
+                "pitch and roll are not drawn."
+            ),
+        )
+    )
+    # yaw and yaw rate
+    fig = new_figure(7.5, 4.2)
+    ax1 = fig.add_subplot(2, 1, 1)
+    ax1.plot(t, np.degrees(res.yaw), color="#1d3557", label="yaw since start")
+    ax1.axhline(np.degrees(res.turn), color="#e63946", lw=0.8, ls="--", label="target turn")
+    _shade_airborne(ax1, res)
+    ax1.set_ylabel("yaw (deg)")
+    ax1.legend(fontsize=7, loc="best")
+    ax2 = fig.add_subplot(2, 1, 2, sharex=ax1)
+    ax2.plot(t, np.degrees(res.x[:, 5]), color="#457b9d")
+    _shade_airborne(ax2, res)
+    ax2.set_ylabel("yaw rate (deg/s)")
+    ax2.set_xlabel("time (s)")
+    sections.append(
+        Section(
+            "Yaw and yaw rate",
+            [fig],
+            note="Shaded: airborne phases (blue), the last 10 deg of the turn (amber) and the "
+            "shift window where they overlap (green).",
+        )
+    )
+    # wheel loads
+    fig = new_figure(7.5, 3.6)
+    ax = fig.add_subplot(1, 1, 1)
+    funit = display.label("force")
+    for i, w in enumerate(WHEELS):
+        ax.plot(t, display.value(res.fz[:, i], "force"), lw=0.9, label=w.upper())
+    _shade_airborne(ax, res)
+    ax.set_ylabel(f"vertical tyre load ({funit})")
+    ax.set_xlabel("time (s)")
+    ax.legend(fontsize=7, ncol=4)
+    rows = [
+        (f"{d['t_s']:.2f}", f"{d['vertical_g']:.1f}", display.fmt(d["max_wheel_load_n"], "force"))
+        for d in res.landings
+    ]
+    html = (
+        table_html(["landing at (s)", "peak body vertical g", "peak wheel load"], rows)
+        if rows
+        else ""
+    )
+    sections.append(Section("Wheel loads", [fig], html=html))
+    # wheel speeds vs engine speed
+    fig = new_figure(7.5, 3.8)
+    ax = fig.add_subplot(1, 1, 1)
+    R = res.plan.vehicle.wheel_radius
+    sunit = display.label("road_speed")
+    for i, w in enumerate(WHEELS):
+        ax.plot(
+            t, display.value(res.x[:, 20 + i] * R, "road_speed"), lw=0.8, label=f"wheel {w.upper()}"
+        )
+    ax.plot(
+        t,
+        display.value(np.hypot(res.x[:, 3], res.x[:, 4]), "road_speed"),
+        color="0.5",
+        lw=0.8,
+        ls=":",
+        label="car speed",
+    )
+    ax.set_ylabel(f"wheel speed x R ({sunit})")
+    ax.set_xlabel("time (s)")
+    axr = ax.twinx()
+    axr.plot(t, res.engine_rpm, color="k", lw=1.3, label="engine")
+    w_c = 0.5 * (res.x[:, 22] + res.x[:, 23])
+    gin = np.where(res.ratio != 0, res.ratio * w_c * 60 / (2 * np.pi), np.nan)
+    axr.plot(t, gin, color="#7209b7", lw=1.0, ls="--", label="gearbox input")
+    axr.set_ylabel("rpm")
+    for c in res.clutch:
+        ax.axvline(c.t_s, color="#6a4c93", lw=0.8)
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = axr.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, fontsize=7, ncol=3, loc="upper left")
+    crows = [
+        (
+            f"{c.t_s:.2f}",
+            _gear(c.gear),
+            f"{c.engine_rpm:.0f}",
+            f"{c.gearbox_rpm:.0f}",
+            f"{c.mismatch_rpm:+.0f}",
+            f"{c.peak_clutch_torque_nm:.0f}",
+            f"{c.peak_axle_torque_nm:.0f}",
+            f"{c.peak_rear_slip:.2f}",
+        )
+        for c in res.clutch
+    ]
+    html = (
+        table_html(
+            [
+                "clutch up (s)",
+                "gear",
+                "engine rpm",
+                "gearbox rpm",
+                "mismatch rpm",
+                "clutch N m",
+                "axle N m",
+                "rear slip",
+            ],
+            crows,
+        )
+        if crows
+        else ""
+    )
+    sections.append(
+        Section(
+            "Wheel speeds and engine speed",
+            [fig],
+            html=html,
+            note="Gearbox input = overall ratio x rear-axle speed; where it differs from the "
+            "engine speed when the clutch comes up (purple lines), the clutch slips at its "
+            "capacity and the rear wheels take the torque spike.",
+        )
+    )
+    # airborne phases and driver inputs
+    fig = new_figure(7.5, 3.8)
+    ax = fig.add_subplot(2, 1, 1)
+    off = np.sum(res.fz <= 0.0, axis=1)
+    ax.step(t, off, where="post", color="#264653", lw=0.8)
+    _shade_airborne(ax, res)
+    ax.set_ylabel("wheels off")
+    ax.set_yticks([0, 1, 2, 3, 4])
+    ax.legend(fontsize=7, loc="upper left")
+    ax2 = fig.add_subplot(2, 1, 2, sharex=ax)
+    inp = res.inputs
+    ax2.plot(
+        t, np.degrees(inp[:, 0]) / np.degrees(res.plan.vehicle.max_steer), label="steer / lock"
+    )
+    ax2.plot(t, inp[:, 2], label="throttle")
+    ax2.plot(t, inp[:, 4], label="clutch")
+    ax2.plot(t, inp[:, 1], label="handbrake")
+    ax2.plot(t, inp[:, 5] / 5.0, drawstyle="steps-post", label="gear / 5")
+    ax2.set_xlabel("time (s)")
+    ax2.legend(fontsize=7, ncol=5)
+    arows = [(f"{a:.2f}", f"{b:.2f}", f"{b - a:.2f}") for a, b in res.airborne]
+    sections.append(
+        Section(
+            "Airborne phases and driver inputs",
+            [fig],
+            html=table_html(["start (s)", "end (s)", "duration (s)"], arows) if arows else "",
+        )
+    )
+    return sections
+
+
+# --- car-plan -----------------------------------------------------------------------------------
+
+
+def search_to_json(sr: Any, best: Any | None) -> dict[str, Any]:
+    plans = []
+    for b in range(len(sr.feasible)):
+        sw = sr.shift[b]
+        plans.append(
+            {
+                "speed_m_s": float(sr.speeds[sr.speed_idx[b]]),
+                "offsets_s": {d.tag: float(sr.offsets[b, k]) for k, d in enumerate(sr.timing)},
+                "feasible": bool(sr.feasible[b]),
+                "reason": sr.reasons[b],
+                "final_yaw_deg": _num(np.degrees(sr.final_yaw[b])),
+                "heading_error_deg": _num(np.degrees(sr.heading_error[b])),
+                "min_wall_clearance_m": _num(sr.min_clearance[b]),
+                "max_load_transfer_ratio": _num(sr.max_ltr[b]),
+                "shift_window": None if sw is None else sw.to_dict(),
+            }
+        )
+    return {
+        "kind": "car-plan",
+        "name": sr.plan.name,
+        "grid": {
+            "speed_m_s": [float(v) for v in sr.speeds],
+            "timing": [{"tag": d.tag, "offsets_s": list(d.offsets)} for d in sr.timing],
+        },
+        "n_plans": len(plans),
+        "n_feasible": int(np.sum(sr.feasible)),
+        "windows": sr.windows(),
+        "plans": plans,
+        "best": None if best is None else to_json(best),
+    }
+
+
+def _num(v: float) -> float | None:
+    v = float(v)
+    return v if np.isfinite(v) else None
+
+
+def search_summary(sr: Any, best: Any | None, console: Any, display: Any) -> None:
+    from rich import box
+    from rich.table import Table
+
+    plan = sr.plan
+    console.print(
+        f"[bold]{plan.name}[/]: {len(sr.feasible)} plans, {int(np.sum(sr.feasible))} feasible "
+        "(turn completed nose first, between the walls, no rollover)"
+    )
+    if sr.timing:
+        first = sr.timing[0]
+        rest = sr.timing[1:]
+        import itertools
+
+        for combo in itertools.product(*[range(len(d.offsets)) for d in rest]):
+            what = (
+                "all timed keyframes after t = 0"
+                if first.tag == "*"
+                else f"keyframes tagged {first.tag!r}"
+            )
+            title = f"timing: {what} moved by (s)"
+            if rest:
+                title += "; " + ", ".join(
+                    f"{d.tag} {d.offsets[c]:+.2f} s" for d, c in zip(rest, combo, strict=True)
+                )
+            tab = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, padding=(0, 0))
+            tab.add_column(display.label("road_speed"), justify="right", no_wrap=True)
+            for off in first.offsets:
+                tab.add_column(f"{off:+.2f}".replace("0.", "."), justify="center", no_wrap=True)
+            for si, sp in enumerate(sr.speeds):
+                row = [f"{display.value(abs(sp), 'road_speed'):.0f} "]
+                for ti in range(len(first.offsets)):
+                    m = (sr.speed_idx == si) & (sr.timing_idx[:, 0] == ti)
+                    for k, c in enumerate(combo):
+                        m &= sr.timing_idx[:, k + 1] == c
+                    b = int(np.nonzero(m)[0][0])
+                    row.append(_cell(sr, b))
+                tab.add_row(*row)
+            console.print(tab)
+        console.print(
+            "[green]✔[/] feasible ([green]S[/]: with a feasible shift window)  "
+            "T turn incomplete  B backwards over the edge  W wall  R rollover  · keyframes out "
+            "of order"
+        )
+    console.print("[bold]Feasible windows[/]")
+    any_window = False
+    for w in sr.windows():
+        spd = display.fmt(abs(w["speed_m_s"]), "road_speed")
+        if not sr.timing:
+            console.print(f"  {spd}: {'feasible' if w['feasible'] else 'not feasible'}")
+            any_window |= w["feasible"]
+            continue
+        tag = sr.timing[0].tag
+        runs = w[tag]
+        label = "timeline" if tag == "*" else tag
+        extra = "".join(f", {d.tag} {w[d.tag]:+.2f} s" for d in sr.timing[1:])
+        if runs:
+            any_window = True
+            txt = ", ".join(f"{r['from_s']:+.2f} to {r['to_s']:+.2f} s" for r in runs)
+            console.print(f"  {spd}{extra}: {label} moved {txt}")
+    if not any_window:
+        console.print("  none: no timing on this grid completes the turn between the walls")
+    if best is not None:
+        b = sr.best
+        offs = ", ".join(f"{d.tag} {sr.offsets[b, k]:+.2f} s" for k, d in enumerate(sr.timing))
+        console.print(
+            "[bold]Most robust plan[/]: entry "
+            + display.fmt(abs(sr.speeds[sr.speed_idx[b]]), "road_speed")
+            + (f", {offs}" if offs else "")
+        )
+        summary(best, console, display)
+
+
+def _cell(sr: Any, b: int) -> str:
+    if not sr.valid[b]:
+        return "·"
+    if sr.feasible[b]:
+        sw = sr.shift[b]
+        return "[green]S[/]" if (sw is not None and sw.feasible) else "[green]✔[/]"
+    r = sr.reasons[b]
+    code = ""
+    for key, ch in (("turn", "T"), ("backwards", "B"), ("wall", "W"), ("roll", "R")):
+        if key in r:
+            code += ch
+    return f"[red]{code}[/]"
