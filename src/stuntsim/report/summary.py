@@ -32,7 +32,9 @@ def fmt_check_value(
     if unit in ("", "1", "bool"):
         return f"{value:g}"
     if unit == "s":
-        return f"{value / 60:.0f} min" if abs(value) >= 120 else f"{value:.0f} s"
+        if abs(value) >= 120:
+            return f"{value / 60:.0f} min"
+        return f"{value:.0f} s" if abs(value) >= 10 else f"{value:.2g} s"
     if unit == "g":
         return f"{value:.1f} g"
     return f"{value:.3g} {unit}"
