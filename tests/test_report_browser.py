@@ -121,3 +121,14 @@ def test_monte_carlo_report_renders_offline(tmp_path):
     assert info["errors"] == []
     assert info["external"] == []
     assert any("ispersion" in h for h in info["headings"]), info["headings"]
+
+
+def test_car_report_renders_offline(tmp_path):
+    report = tmp_path / "car.html"
+    res = run_cli("run", EXAMPLES / "fallout-stairs.toml", "--report", report)
+    assert res.returncode == 0, res.stderr
+    info = open_in_chromium(report, ARTIFACTS / "fallout-stairs-report.png")
+    assert info["errors"] == []
+    assert info["external"] == []
+    assert info["checks"] >= 6
+    assert info["svgSizes"] and min(info["svgSizes"]) > 300

@@ -150,16 +150,14 @@ def spot(
         spot_summary(loaded.plan, sol, console(), Display(units.value))
 
 
-# --- further commands are registered below (spot, winds, mc, car-plan) ----------------------
+# --- commands whose code lives with their stunt kind (heavy imports stay inside them) --------
 from stuntsim.car.cli import car_plan  # noqa: E402
-
-app.command("car-plan")(car_plan)
+from stuntsim.io.winds_cli import winds  # noqa: E402
 from stuntsim.sim.mc_cli import mc  # noqa: E402
 
-app.command("mc")(mc)
-from stuntsim.io.winds_cli import winds  # noqa: E402
-
 app.command("winds")(winds)
+app.command("mc")(mc)
+app.command("car-plan")(car_plan)
 
 
 def main() -> None:
