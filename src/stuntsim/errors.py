@@ -33,3 +33,17 @@ class ScenarioError(StuntsimError):
 
 class DataFileError(ScenarioError):
     """A data file (winds bulletin, sounding, DEM) that cannot be decoded."""
+
+
+def read_input_bytes(path: str | Path, error: type[ScenarioError] = ScenarioError) -> bytes:
+    """The bytes of a user's input file; a missing or unreadable file raises ``error`` naming
+    the file in one line."""
+    p = Path(path)
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise error(p, None, "file not found") from None
+    except IsADirectoryError:
+        raise error(p, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise error(p, None, f"cannot read file: {exc.strerror or exc}") from None

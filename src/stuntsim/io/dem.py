@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stuntsim.errors import DataFileError
+from stuntsim.errors import DataFileError, read_input_bytes
 
 SRTM_VOID = -32768
 SRTM_VERTICAL_ERROR = 16.0  # m, LE90, SRTM mission specification
@@ -89,12 +89,7 @@ def read_hgt(path: str | Path) -> TerrainGrid:
         raise DataFileError(
             p, None, "an SRTM tile must be named like S45E168.hgt (its south-west corner)"
         )
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError(p, None, "file not found") from None
-    except OSError as exc:
-        raise DataFileError(p, None, f"cannot read file: {exc.strerror or exc}") from None
+    raw = read_input_bytes(p, DataFileError)
     sizes = {1201 * 1201 * 2: 1201, 3601 * 3601 * 2: 3601}
     if len(raw) not in sizes:
         raise DataFileError(

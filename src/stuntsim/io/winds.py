@@ -21,7 +21,7 @@ from typing import Literal
 
 import numpy as np
 
-from stuntsim.errors import DataFileError
+from stuntsim.errors import DataFileError, read_input_bytes
 from stuntsim.world.atmosphere import Atmosphere
 from stuntsim.world.wind import WindProfile
 
@@ -88,12 +88,7 @@ def read_winds(path: str | Path, format: str, station: str | None = None) -> Win
     p = Path(path)
     if format not in FORMATS:
         raise ValueError(f"unknown winds format {format!r}; use one of {', '.join(FORMATS)}")
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise DataFileError(p, None, "file not found") from None
-    except OSError as exc:
-        raise DataFileError(p, None, f"cannot read file: {exc.strerror or exc}") from None
+    raw = read_input_bytes(p, DataFileError)
     return winds_from_bytes(raw, p, format, station)
 
 

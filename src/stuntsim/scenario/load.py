@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stuntsim.errors import ScenarioError
+from stuntsim.errors import ScenarioError, read_input_bytes
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,7 @@ class LoadedScenario:
 
 def read_toml(path: str | Path) -> dict[str, Any]:
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(p, None, "file not found") from None
-    except OSError as exc:
-        raise ScenarioError(p, None, f"cannot read file: {exc.strerror or exc}") from None
+    raw = read_input_bytes(p)
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
