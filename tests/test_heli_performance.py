@@ -22,6 +22,7 @@ RHO0 = 1.225  # USSA 1976 sea level (reference §1)
 # model reduces to the actuator disc of momentum theory.
 IDEAL = replace(
     H125,
+    download_fraction=0.0,
     induced_power_factor=1.0,
     profile_drag_coefficient=0.0,
     flat_plate_area=0.0,
@@ -152,7 +153,8 @@ def test_power_available_lapse():
 
 def test_hover_ceiling_against_the_published_figure():
     # Published hover ceiling 11,100 ft (reference §6: no weight or ground-effect qualifier,
-    # unsure), read here as OGE at maximum weight, ISA. Our model gives about 12,300 ft. The
+    # unsure), read here as OGE at maximum weight, ISA. Our model gives about 11,100 ft with a
+    # 4 % fuselage download (12,300 ft without it). The closeness is partly luck. The
     # tolerance is the model's own uncertainty: varying each estimated figure over a plausible
     # range moves the ceiling by kappa 1.10-1.20: +/-900 ft, drivetrain efficiency 0.80-0.90:
     # +/-1,500 ft, Cd0 +/-10 %: +/-400 ft, chord +/-0.05 m: +/-600 ft, lapse exponent 0.8-1.2:
@@ -161,6 +163,9 @@ def test_hover_ceiling_against_the_published_figure():
     # the ceiling by more than 3,000 ft).
     ceiling = perf.hover_ceiling_oge(H125, standard())
     assert abs(ceiling - H125_HOVER_CEILING_OGE) < 2000 * FT
+    # the download costs height: without it the ceiling is about 1,200 ft higher
+    bare = perf.hover_ceiling_oge(replace(H125, download_fraction=0.0), standard())
+    assert 800 * FT < bare - ceiling < 1600 * FT
     # and it falls on a hot day (ISA+20): density altitude is what matters
     assert perf.hover_ceiling_oge(H125, standard(20.0)) < ceiling - 500 * FT
 

@@ -43,6 +43,9 @@ class Aircraft:
     load_factor_min: float  # limit manoeuvring load factor, negative (g)
     hub_height: float  # m, skids to rotor hub
     doors_off: bool = False
+    # fuselage download in hover as a fraction of rotor thrust (faded by the wake skew angle,
+    # heli/performance.py); 0 = none
+    download_fraction: float = 0.0
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     # --- derived quantities --------------------------------------------------------------------
@@ -110,6 +113,9 @@ H125_SOURCES: dict[str, str] = {
     "load_factor_limit": "+3.5 g limit manoeuvring load factor (14 CFR 27.337)",
     "load_factor_min": "-1.0 g limit manoeuvring load factor (14 CFR 27.337)",
     "hub_height": "3.0 m skids to rotor hub (estimate from the published overall height)",
+    "download_fraction": "0.04 (estimate): vertical drag of the fuselage in the rotor wake, "
+    "typically 2-5 % of the thrust in hover for a conventional single-rotor helicopter "
+    "(Leishman 2006, ch. 5-6); mid-range value chosen before comparing with the hover ceiling",
 }
 
 
@@ -137,6 +143,7 @@ H125 = Aircraft(
     load_factor_limit=3.5,
     load_factor_min=-1.0,
     hub_height=3.0,
+    download_fraction=0.04,
     sources=H125_SOURCES,
 )
 

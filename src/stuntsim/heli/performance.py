@@ -33,7 +33,10 @@ Power (Leishman ch. 5, the "energy method" in vector form):
 
 where the thrust vector is T = m (a - g) + (1/2) rho f |V| V (fuselage drag of flat-plate area f
 balanced by the rotor), so that T V_perp = T_vec . V_air is the climb, parasite and acceleration
-power together. The engine supplies P_shaft = P_main / eta (tail rotor, gearbox, accessories).
+power together. The fuselage under the wake adds a download D = f_dl T cos^2(chi) (f_dl about
+2-5 % in hover, chi the wake skew angle), so the rotor carries T (1 + f_dl cos^2 chi): one
+fixed-point pass, the download's own effect on v_i being second order. The engine supplies
+P_shaft = P_main / eta (tail rotor, gearbox, accessories).
 """
 
 from __future__ import annotations
@@ -178,6 +181,11 @@ def rotor_state(ac: Aircraft, rho, v_air, thrust_vec) -> RotorState:
     v_h = hover_induced_velocity(thrust, rho, ac.disc_area)
     safe_vh = np.where(v_h > 0.0, v_h, 1.0)
     v_i = v_h * induced_velocity_ratio(v_par / safe_vh, v_perp / safe_vh)
+    if ac.download_fraction > 0.0:
+        thrust = thrust * (1.0 + ac.download_fraction * download_factor(v_par, v_perp, v_i))
+        v_h = hover_induced_velocity(thrust, rho, ac.disc_area)
+        safe_vh = np.where(v_h > 0.0, v_h, 1.0)
+        v_i = v_h * induced_velocity_ratio(v_par / safe_vh, v_perp / safe_vh)
     induced = ac.induced_power_factor * thrust * v_i
     profile = profile_power(ac, rho, v_par / ac.tip_speed)
     climb_parasite = thrust * v_perp
@@ -186,6 +194,17 @@ def rotor_state(ac: Aircraft, rho, v_air, thrust_vec) -> RotorState:
     return RotorState(
         thrust, normal, v_h, v_par, v_perp, v_i, induced, profile, climb_parasite, main, shaft
     )
+
+
+def download_factor(v_par, v_perp, v_i) -> np.ndarray:
+    """Share of the hover download left at this wake skew: cos^2(chi), with the wake skew angle
+    tan(chi) = V_par / (V_perp + v_i) (the wake leaves the disc at chi from its normal and is
+    swept clear of the fuselage as it skews back; Leishman 2006, ch. 2 and 5). Zero when the net
+    flow through the disc is upward (steep descent): the fuselage is then above the wake."""
+    down = np.asarray(v_perp, dtype=float) + np.asarray(v_i, dtype=float)
+    vp = np.asarray(v_par, dtype=float)
+    d2 = down * down
+    return np.where(down > 0.0, d2 / np.maximum(d2 + vp * vp, 1e-12), 0.0)
 
 
 def steady_specific_force(load_factor, g: float = G0) -> np.ndarray:
@@ -208,7 +227,7 @@ def steady_flight(ac: Aircraft, rho, airspeed, descent_rate=0.0, load_factor=1.0
 
 
 def hover_power(ac: Aircraft, rho) -> RotorState:
-    """Hover out of ground effect (no wind, no fuselage download)."""
+    """Hover out of ground effect, no wind (fuselage download included)."""
     return steady_flight(ac, rho, 0.0, 0.0, 1.0)
 
 

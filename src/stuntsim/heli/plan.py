@@ -117,6 +117,7 @@ _OVERRIDES = {
     "transmission_limit": "transmission_limit",
     "drivetrain_efficiency": "drivetrain_efficiency",
     "induced_power_factor": "induced_power_factor",
+    "download_fraction": "download_fraction",
     "profile_drag_coefficient": "profile_drag_coefficient",
     "flat_plate_area": "flat_plate_area",
     "lift_curve_slope": "lift_curve_slope",

@@ -56,6 +56,7 @@ class AircraftSection(StrictModel):
     transmission_limit: Power | None = Field(None, gt=0.0, le=10e6)
     drivetrain_efficiency: float | None = Field(None, gt=0.3, le=1.0)
     induced_power_factor: float | None = Field(None, ge=1.0, le=2.0)
+    download_fraction: float | None = Field(None, ge=0.0, le=0.2)
     profile_drag_coefficient: float | None = Field(None, gt=0.0, le=0.1)
     flat_plate_area: Area | None = Field(None, ge=0.0, le=20.0)
     lift_curve_slope: float | None = Field(None, gt=0.0, le=7.0)
