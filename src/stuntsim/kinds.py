@@ -1,78 +1,184 @@
-"""The stunt kinds and the interface each one implements.
+"""The stunt kinds and the one interface every kind implements.
 
-A kind bundles the pieces of the pipeline for one stunt::
+Every stunt is the same pipeline::
 
-    TOML --model--> validated model --build--> plan --simulate--> result --> presenters
+    TOML --schema--> validated model --build--> Plan --simulate--> Result --> presenters
+                                                 |                    (summary, JSON, CSV, HTML)
+                                                 +--sample--> Samples --simulate_batch--> BatchOutcome
+                                                                 (the Monte Carlo, the searches)
 
-Models (physics) live in the kind's package; ``to_json``, ``trajectory``, ``summary`` and
-``report_sections`` are presenters and live in ``stuntsim.report.<kind>``.
+Each kind package (``jump/``, ``heli/``, ``car/``) has the same modules with the same roles:
+
+- ``scenario.py``: the pydantic schema only;
+- ``plan.py``: the fully resolved SI plan and ``build_plan(model, path) -> Plan``;
+- ``simulate.py``: ``simulate(plan) -> Result`` (a batch of one) and
+  ``simulate_batch(plan, samples) -> BatchOutcome`` (N samples);
+- ``result.py``: typed result fields (SI, no pre-serialised dicts);
+- ``checks.py``: one function per check, each evaluated on a batch (returns a
+  :class:`stuntsim.checks.CheckBatch`), documented with its equation and source;
+- ``montecarlo.py``: the kind's :class:`MonteCarlo` (``[uncertainty]`` sampling, per-sample
+  columns, kind-specific statistics);
+- ``kind.py``: ``KIND = StuntKind(...)``, real callables, imported only when the kind is used.
+
+The registry maps a kind name to its ``kind`` module and to the light module that contributes
+its own commands to the CLI (``stuntsim.cli.<kind>``), so that ``import stuntsim`` and
+``stuntsim --help`` import neither numpy nor any physics. ``tests/test_contract.py`` holds every
+kind to this interface; a new kind that passes it plugs into ``run``, ``mc``, the report and the
+viewer with no special case (docs/architecture.md says how to add one).
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
-_REGISTRY: dict[str, str] = {
-    "jump": "stuntsim.jump.kind",
-    "heli": "stuntsim.heli.kind",
-    "car": "stuntsim.car.kind",
-}
-KIND_NAMES = tuple(_REGISTRY)
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+    from pydantic import BaseModel
+
+    from stuntsim.checks import Check, CheckBatch
+    from stuntsim.units import Display
+
+ModelT = TypeVar("ModelT", bound="BaseModel")
+PlanT = TypeVar("PlanT")
+ResultT = TypeVar("ResultT", bound="Result")
+SamplesT = TypeVar("SamplesT")
+UncertaintyT = TypeVar("UncertaintyT")
+PlanT_contra = TypeVar("PlanT_contra", contravariant=True)
+ResultT_contra = TypeVar("ResultT_contra", bound="Result", contravariant=True)
 
 
-class StuntKind:
-    """What the CLI needs from one stunt kind.
+@runtime_checkable
+class Result(Protocol):
+    """What every kind's result offers the shared presenters: a name and its checks."""
 
-    A kind names its pieces by dotted path ("module:function"), imported only when used so
-    that ``import stuntsim`` and ``--help`` stay light:
+    name: str
+    checks: list[Check]
 
-    - ``builder(model, path) -> plan`` turns the validated model into SI objects and raises
-      :class:`stuntsim.errors.ScenarioError` for what the schema cannot catch (an opening
-      altitude above the exit, a DEM that does not cover the path, ...);
-    - ``simulator(plan) -> result`` runs it (plain data, with a ``checks`` list);
-    - ``presenters`` is a module with ``to_json(result)`` (SI), ``trajectory(result)`` (CSV
-      columns, ``t_s`` first), ``summary(result, console, display)`` (rich) and
-      ``report_sections(result, display)`` (HTML sections).
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What a batch of N samples produced: the checks on the batch and per-sample columns.
+
+    ``columns`` are float or integer arrays of shape (N,), SI, named with their unit
+    (``landing_east_m``); the Monte Carlo keeps them per sample (Parquet, statistics), so keep
+    them few and compact. ``checks`` come from the kind's ``checks.py``.
+    """
+
+    checks: list[CheckBatch]
+    columns: Mapping[str, NDArray[Any]] = field(default_factory=dict)
+
+
+class Section(Protocol):
+    """One section of the HTML report (stuntsim.report.html)."""
+
+    title: str
+    html: str
+
+
+class Presenter(Protocol[ResultT_contra]):
+    """The presenters of one kind (a module or an object): SI data in, text out.
+
+    ``to_json`` returns the kind's own part of the JSON document; the CLI wraps it in the common
+    envelope (schema_version, stuntsim_version, kind, name, verdict, checks).
+    """
+
+    def to_json(self, result: ResultT_contra) -> dict[str, Any]: ...
+
+    def trajectory(self, result: ResultT_contra) -> Mapping[str, Any]: ...
+
+    def summary(self, result: ResultT_contra, console: Any, display: Display) -> None: ...
+
+    def report_sections(self, result: ResultT_contra, display: Display) -> Sequence[Any]: ...
+
+
+class MonteCarlo(Protocol[PlanT_contra]):
+    """One kind's part of the Monte Carlo; the driver (stuntsim.uncertainty) is generic.
+
+    The driver cuts N samples into seed blocks; for each block it calls ``sample`` with that
+    block's own generator, then ``simulate_batch`` on a chunk of whole blocks, so the result is
+    the same whatever the chunking, the workers or the backend.
+
+    - ``uncertainty(model)``: the scenario's ``[uncertainty]`` section (None when absent).
+    - ``sample(plan, uncertainty, rng, n)``: n perturbed samples (a kind-specific batch).
+    - ``nominal(plan, n)``: n copies of the unperturbed sample (the contract test compares a
+      batch of one with a batch of N).
+    - ``simulate_batch(plan, samples)``: the batched simulation, a :class:`BatchOutcome`.
+    - ``summarize(plan, columns)``: the kind's own statistics from the gathered per-sample
+      columns (the jump's landing dispersion), JSON-ready, SI.
+    """
+
+    def uncertainty(self, model: Any) -> Any | None: ...
+
+    def sample(self, plan: PlanT_contra, uncertainty: Any, rng: np.random.Generator, n: int) -> Any: ...
+
+    def nominal(self, plan: PlanT_contra, n: int) -> Any: ...
+
+    def simulate_batch(self, plan: PlanT_contra, samples: Any) -> BatchOutcome: ...
+
+    def summarize(self, plan: PlanT_contra, columns: Mapping[str, NDArray[Any]]) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class StuntKind(Generic[ModelT, PlanT, ResultT]):
+    """One stunt kind: its schema, builder, simulator, presenters and Monte Carlo.
+
+    - ``build(model, path)`` turns the validated model into SI objects and raises
+      :class:`stuntsim.errors.ScenarioError` for what the schema cannot catch;
+    - ``simulate(plan)`` runs the nominal plan (a batch of one) and returns the result, with its
+      checks as :class:`~stuntsim.checks.Check` records;
+    - ``presenter`` gives JSON, CSV, summary and report sections;
+    - ``montecarlo`` runs batches of perturbed samples with the same check code.
     """
 
     name: str
-    model: type  # pydantic model of the whole scenario file
-    builder: str
-    simulator: str
-    presenters: str
+    model: type[ModelT]
+    build: Callable[[ModelT, Path], PlanT]
+    simulate: Callable[[PlanT], ResultT]
+    presenter: Presenter[ResultT]
+    montecarlo: MonteCarlo[PlanT]
 
-    def build(self, model: Any, path: Path) -> Any:
-        return _resolve(self.builder)(model, path)
+    def title(self, result: ResultT) -> str:
+        return result.name or self.name
 
-    def simulate(self, plan: Any) -> Any:
-        return _resolve(self.simulator)(plan)
+    # Delegations kept for callers that predate the presenter field.
+    def to_json(self, result: ResultT) -> dict[str, Any]:
+        return self.presenter.to_json(result)
 
-    def to_json(self, result: Any) -> dict[str, Any]:
-        return self._presenter("to_json")(result)
+    def trajectory(self, result: ResultT) -> Mapping[str, Any]:
+        return self.presenter.trajectory(result)
 
-    def trajectory(self, result: Any) -> dict[str, Any]:
-        return self._presenter("trajectory")(result)
+    def summary(self, result: ResultT, console: Any, display: Display) -> None:
+        self.presenter.summary(result, console, display)
 
-    def summary(self, result: Any, console: Any, display: Any) -> None:
-        self._presenter("summary")(result, console, display)
-
-    def report_sections(self, result: Any, display: Any) -> list[Any]:
-        return self._presenter("report_sections")(result, display)
-
-    def title(self, result: Any) -> str:
-        return getattr(result, "name", "") or self.name
-
-    def _presenter(self, name: str) -> Any:
-        return getattr(importlib.import_module(self.presenters), name)
+    def report_sections(self, result: ResultT, display: Display) -> list[Any]:
+        return list(self.presenter.report_sections(result, display))
 
 
-def _resolve(dotted: str) -> Any:
-    module, _, attr = dotted.partition(":")
-    return getattr(importlib.import_module(module), attr)
+@dataclass(frozen=True)
+class KindEntry:
+    """A registry row: dotted names only, so that the registry itself imports nothing."""
+
+    kind_module: str  # defines KIND: StuntKind
+    commands_module: str | None = None  # stuntsim.cli.<kind>: register(app) adds its commands
 
 
-def get_kind(name: str) -> StuntKind:
-    module = importlib.import_module(_REGISTRY[name])
-    return module.KIND
+REGISTRY: dict[str, KindEntry] = {
+    "jump": KindEntry("stuntsim.jump.kind", "stuntsim.cli.jump"),
+    "heli": KindEntry("stuntsim.heli.kind", None),
+    "car": KindEntry("stuntsim.car.kind", "stuntsim.cli.car"),
+}
+KIND_NAMES = tuple(REGISTRY)
+
+
+def get_kind(name: str) -> StuntKind[Any, Any, Any]:
+    """The kind called ``name`` (imports its package on first use)."""
+    module = importlib.import_module(REGISTRY[name].kind_module)
+    kind = module.KIND
+    if not isinstance(kind, StuntKind):
+        raise TypeError(f"{REGISTRY[name].kind_module}.KIND is not a StuntKind")
+    return kind
