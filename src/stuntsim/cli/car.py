@@ -1,7 +1,7 @@
-"""``stuntsim car-plan SCENARIO.toml``: the timing / entry-speed search of a car stunt.
+"""The car kind's own commands: ``stuntsim car-plan SCENARIO``, the timing / entry-speed search.
 
-Registered on the main typer app in :mod:`stuntsim.cli`. Heavy imports stay inside the
-function so ``stuntsim --help`` stays fast.
+Registered through ``REGISTRY["car"].commands_module``: :func:`register` adds the commands to
+the application. Heavy imports stay inside the function so ``stuntsim --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -11,7 +11,19 @@ from typing import Annotated
 
 import typer
 
-from stuntsim.cli import JsonOpt, ScenarioArg, Units, UnitsOpt
+from stuntsim.cli.app import (
+    JsonOpt,
+    ScenarioArg,
+    Units,
+    UnitsOpt,
+    check_out,
+    console,
+    display_for,
+    echo_json,
+    print_written,
+    render_report,
+    write_outputs,
+)
 
 
 def car_plan(
@@ -26,14 +38,11 @@ def car_plan(
     """Search entry speed and keyframe timing of a car stunt; print the feasible windows."""
     from stuntsim.car.planner import candidate_plan, search
     from stuntsim.car.result import simulate
-    from stuntsim.cli import _check_out, console, render_report
     from stuntsim.errors import ScenarioError
     from stuntsim.report.car import search_summary, search_to_json
-    from stuntsim.report.export import atomic_write, to_json_text
     from stuntsim.scenario import load
-    from stuntsim.units import Display
 
-    _check_out(report, ".html", "--report")
+    check_out(report, ".html", "--report")
     loaded = load(scenario)
     if loaded.kind.name != "car":
         raise ScenarioError(
@@ -44,12 +53,17 @@ def car_plan(
     best = simulate(candidate_plan(sr, sr.best)) if sr.best is not None else None
     if report is not None and best is None:
         raise ScenarioError(scenario, "search", "no feasible plan on the grid: no report written")
-    display = Display(units.value)
+    display = display_for(units)
+    if report is not None and best is not None:
+        html = render_report(loaded.kind, best, display, f"{scenario} (car-plan)")
+        write_outputs([(report, html)])
     if json_out:
-        typer.echo(to_json_text(search_to_json(sr, best)))
+        echo_json(search_to_json(sr, best))
     else:
         search_summary(sr, best, console(), display)
-    if report is not None:
-        atomic_write(report, render_report(loaded.kind, best, display, f"{scenario} (car-plan)"))
-        if not json_out:
-            console().print(f"wrote {report}")
+        print_written([report])
+
+
+def register(app: typer.Typer) -> None:
+    """Add the car's commands to ``app``."""
+    app.command("car-plan")(car_plan)

@@ -10,13 +10,13 @@ from typing import Annotated
 
 import typer
 
-from stuntsim.cli import (
+from stuntsim.cli.app import (
     JsonOpt,
     ReportOpt,
     ScenarioArg,
     Units,
     UnitsOpt,
-    _check_out,
+    check_out,
     console,
     render_report,
 )
@@ -75,8 +75,8 @@ def mc(
     from stuntsim.scenario.load import read_toml
     from stuntsim.units import Display
 
-    _check_out(out, ".parquet", "--out")
-    _check_out(report, ".html", "--report")
+    check_out(out, ".parquet", "--out")
+    check_out(report, ".html", "--report")
     if scheduler is not None and cluster is not None:
         raise StuntsimError("give --scheduler or --cluster, not both")
     if cluster is not None and cluster != "local":
@@ -187,3 +187,8 @@ def _run_with_progress(job, samples, backend, chunk_size, nominal, sink):
             on_chunk=lambda res: progress.advance(task, res.stop - res.start),
             on_table=sink.write if sink is not None else None,
         )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``mc`` to ``app``."""
+    app.command("mc")(mc)
