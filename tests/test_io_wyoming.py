@@ -133,10 +133,52 @@ def test_error_pressure_rises_and_height_falls():
     assert err.field == "line 6" and "height falls" in err.message
 
 
-def test_error_out_of_range_and_missing_height():
+def test_error_out_of_range_and_missing_pressure():
     assert "TEMP" in _error(table(GOOD, "  700.0   3000  -130.0")).message
-    err = _error(table(GOOD, "  700.0          0.0"))
-    assert err.field == "line 6" and "PRES and HGHT" in err.message
+    err = _error(table(GOOD, "          3000    0.0"))
+    assert err.field == "line 6" and "PRES" in err.message
+
+
+def test_blank_height_row_is_dropped_and_reported():
+    """A surface row with a blank HGHT (as the Wyoming server writes some) is dropped with a
+    note beside the repeated levels, not refused whole."""
+    text = table(
+        "  925.0          4.0    2.0     87   5.00    270      5",
+        GOOD,
+        "  700.0   3000    0.0   -5.0     70   3.00    260     20",
+        "  700.0   2995    0.0   -5.0     70   3.00    260     20",
+    )
+    s = parse_wyoming(text)
+    assert s.pressure_hpa.tolist() == [850.0, 700.0]
+    assert s.blank_height_lines == (5,) and s.dropped_lines == (8,)
+    assert s.notes == (
+        "dropped 1 row with a blank height (HGHT) (line 5)",
+        "dropped 1 row repeating the level below (line 8)",
+    )
+    data = winds_from_bytes(text.encode(), "snd.txt", "wyoming")
+    assert data.notes == s.notes
+    assert "no rows with a height" in _error(table("  925.0          4.0")).message
+
+
+def test_missing_station_fields_are_missing_not_minus_9999():
+    footer = (
+        "Station information and sounding indices\n"
+        "                         Station number: 72681\n"
+        "                      Station elevation: -9999.0\n"
+        "                       Station latitude: -9999.0\n"
+    )
+    s = parse_wyoming(table(GOOD, footer=footer))
+    assert s.elevation_m is None
+    assert s.station_number == "72681"
+    assert s.name == "72681"
+    # a -9999 in the table is a blank, never -9999 m
+    s = parse_wyoming(table(GOOD, "  700.0   3000-9999.0   -5.0     70   3.00    260     20"))
+    assert math.isnan(s.temperature_c[1])
+
+
+def test_untitled_sounding_is_not_sounding_sounding():
+    data = winds_from_bytes(table(GOOD).encode(), "snd.txt", "wyoming")
+    assert data.source == "University of Wyoming sounding, snd.txt"
 
 
 def test_error_layout():

@@ -43,7 +43,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from stuntsim.errors import DataFileError
+from stuntsim.errors import DataFileError, excerpt
 
 FT = 0.3048  # m, international foot (exact)
 KT = 1852.0 / 3600.0  # m/s, knot (exact)
@@ -136,7 +136,7 @@ class FbBulletin:
             raise DataFileError(
                 self.path,
                 None,
-                f"station {name!r} is not in this bulletin{hint}; it has {_few(known)}",
+                f"station {excerpt(name)} is not in this bulletin{hint}; it has {_few(known)}",
             )
         st = self.stations[key]
         if not st.levels:
@@ -160,12 +160,12 @@ def decode_group(group: str, level_ft: int, temps_neg_above_ft: int) -> FbWind:
     """Decode one group (``2726-09``, ``731960``, ``9900``) printed at ``level_ft``."""
     m = _GROUP.fullmatch(group)
     if m is None:
-        raise _GroupError(f"group {group!r} is not DDff, DDff+TT / DDff-TT or DDffTT")
+        raise _GroupError(f"group {excerpt(group)} is not DDff, DDff+TT / DDff-TT or DDffTT")
     dd, ff = int(m.group(1)), int(m.group(2))
     if m.group(5) is not None:  # unsigned temperature
         if level_ft <= temps_neg_above_ft:
             raise _GroupError(
-                f"group {group!r} at {level_ft} ft has an unsigned temperature; only levels "
+                f"group {excerpt(group)} at {level_ft} ft has an unsigned temperature; only levels "
                 f"above {temps_neg_above_ft} ft (TEMPS NEG ABV) print temperatures unsigned"
             )
         temp = -float(m.group(5))
@@ -176,7 +176,8 @@ def decode_group(group: str, level_ft: int, temps_neg_above_ft: int) -> FbWind:
     if dd == 99:
         if ff != 0:
             raise _GroupError(
-                f"group {group!r}: direction code 99 is only used as 9900 (light and variable)"
+                f"group {excerpt(group)}: direction code 99 is only used as 9900 "
+                "(light and variable)"
             )
         return FbWind(math.nan, 0.0, temp, light_variable=True)
     if 1 <= dd <= 36:
@@ -184,7 +185,8 @@ def decode_group(group: str, level_ft: int, temps_neg_above_ft: int) -> FbWind:
     if 51 <= dd <= 86:
         return FbWind((dd - 50) * 10.0, ff + 100.0, temp, speed_at_least=ff == 99)
     raise _GroupError(
-        f"group {group!r}: direction code {dd:02d} is not 01-36, 51-86 (100-199 kt) or 99 (9900)"
+        f"group {excerpt(group)}: direction code {dd:02d} is not 01-36, 51-86 (100-199 kt) "
+        "or 99 (9900)"
     )
 
 
@@ -253,7 +255,9 @@ def _parse_ft_line(line: str, path: str, lineno: int) -> _Columns:
     for tok in tokens:
         text = tok.group()
         if not re.fullmatch(r"[0-9]{1,6}", text, re.ASCII):
-            raise DataFileError(path, where, f"FT line: level {text!r} is not a number of feet")
+            raise DataFileError(
+                path, where, f"FT line: level {excerpt(text)} is not a number of feet"
+            )
         level = int(text)
         if not LEVEL_RANGE_FT[0] <= level <= LEVEL_RANGE_FT[1]:
             raise DataFileError(path, where, f"FT line: level {level} ft is out of range")
@@ -285,21 +289,23 @@ def _parse_row(
         best = max(range(len(overlap)), key=overlap.__getitem__)
         if overlap[best] == 0:
             raise DataFileError(
-                path, where, f"{sid}: {text!r} lies beyond the last level column of the FT line"
+                path,
+                where,
+                f"{sid}: {excerpt(text)} lies beyond the last level column of the FT line",
             )
         if 2 * overlap[best] < len(text) or overlap.count(overlap[best]) > 1:
             raise DataFileError(
                 path,
                 where,
-                f"{sid}: group {text!r} (columns {s + 1}-{e}) does not line up under one level "
-                "of the FT line",
+                f"{sid}: group {excerpt(text)} (columns {s + 1}-{e}) does not line up under one "
+                "level of the FT line",
             )
         if best in groups:
             raise DataFileError(
                 path,
                 where,
-                f"{sid} {cols.levels[best]} ft: two groups {groups[best]!r} and {text!r} under "
-                "one level of the FT line",
+                f"{sid} {cols.levels[best]} ft: two groups {excerpt(groups[best])} and "
+                f"{excerpt(text)} under one level of the FT line",
             )
         groups[best] = text
     levels: list[FbLevel] = []
@@ -353,7 +359,7 @@ def parse_fb(text: str, path: str | Path = "<text>") -> FbBulletin:
         raise DataFileError(
             p,
             f"line {lineno}",
-            f"not a station row: {line.strip()[:40]!r} (expected a 3-character station id "
+            f"not a station row: {excerpt(line.split()[0])} (expected a 3-character station id "
             "and groups under the FT line's columns)",
         )
     if cols is None:

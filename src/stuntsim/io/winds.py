@@ -48,6 +48,19 @@ class WindsData:
     atmosphere: Atmosphere | None
     source: str
     label: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what the reader dropped or assumed, in words, for display
+
+    @property
+    def wind_top_m(self) -> float | None:
+        """The highest altitude (m MSL) with a wind; None when the file has none."""
+        z = self.altitude_m[np.isfinite(self.speed_m_s)]
+        return float(z.max()) if z.size else None
+
+    @property
+    def temperature_top_m(self) -> float | None:
+        """The highest altitude (m MSL) with a temperature; None when the file has none."""
+        z = self.altitude_m[np.isfinite(self.temperature_c)]
+        return float(z.max()) if z.size else None
 
     def rows(self) -> list[dict[str, float | None]]:
         """The levels as JSON-ready dicts (SI, degrees, °C; None where absent)."""
@@ -75,12 +88,15 @@ class WindsData:
 def decode_text(raw: bytes, path: str | Path) -> str:
     """UTF-8 text (a byte-order mark is dropped); otherwise DataFileError naming the line."""
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        # the byte itself is not quoted: the file may not be a winds file at all
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataFileError(
-            path, f"line {line}", f"not text: byte 0x{raw[exc.start]:02x} is not UTF-8"
-        ) from None
+        raise DataFileError(path, f"line {line}", "not text (not UTF-8)") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DataFileError(path, f"line {line}", "not text (contains a NUL byte)")
+    return text
 
 
 def read_winds(path: str | Path, format: str, station: str | None = None) -> WindsData:
@@ -158,7 +174,7 @@ def _from_wyoming(text: str, path: str | Path) -> WindsData:
     keep = has_wind | has_temp
     if not np.any(has_wind):
         raise DataFileError(path, None, "the sounding has no winds (DRCT and SKNT are blank)")
-    source = f"University of Wyoming sounding {s.name}, {Path(path).name}"
+    source = f"University of Wyoming sounding {s.name}".rstrip() + f", {Path(path).name}"
     d = np.where(has_wind, s.direction_deg, np.nan) % 360.0
     v = np.where(has_wind, s.speed_kt * KT, np.nan)
     atm = None
@@ -180,6 +196,7 @@ def _from_wyoming(text: str, path: str | Path) -> WindsData:
         atmosphere=atm,
         source=source,
         label=labels,
+        notes=s.notes,
     )
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stuntsim.errors import DataFileError
+from stuntsim.errors import DataFileError, excerpt
 
 NAMES = {"altitude": "length", "from": "angle", "speed": "speed", "temperature": "temperature"}
 REQUIRED = ("altitude", "from", "speed")
@@ -76,7 +76,7 @@ class CsvWinds:
     line: np.ndarray  # 1-based line of each level
 
 
-def _unit_converter(name: str, unit: str, where: str, path: str):
+def _unit_converter(name: str, unit: str, where: str, path: str) -> tuple[float, float]:
     """(SI = a + b * value) for this column's unit, from two pint conversions (degrees, not
     radians, for the direction)."""
     from stuntsim.units import parse_quantity
@@ -94,7 +94,9 @@ def _unit_converter(name: str, unit: str, where: str, path: str):
             "temperature": "degC, degF or K",
         }[kind]
         raise DataFileError(
-            path, where, f"column {name!r}: {unit!r} is not a unit of {kind} (use {expected})"
+            path,
+            where,
+            f"column {name!r}: {excerpt(unit)} is not a unit of {kind} (use {expected})",
         ) from None
     if kind == "angle":  # directions stay in degrees: 1 deg -> exactly 1.0
         return math.degrees(a), math.degrees(b)
@@ -135,14 +137,14 @@ def parse_winds_csv(text: str, path: str | Path = "<text>") -> CsvWinds:
                 data[name].append(math.nan)
                 continue
             if not _NUMBER.fullmatch(cell):
-                raise DataFileError(p, where, f"column {name!r}: {cell!r} is not a number")
+                raise DataFileError(p, where, f"column {name!r}: {excerpt(cell)} is not a number")
             si = a + b * float(cell)  # "from" is kept in degrees (see _unit_converter)
             if name == "from":
                 if not 0.0 <= si <= 360.0:
                     raise DataFileError(p, where, f"direction {cell} is outside 0-360°")
             elif not _LIMITS[name][0] <= si <= _LIMITS[name][1]:
                 raise DataFileError(
-                    p, where, f"column {name!r}: {cell} is outside the plausible range"
+                    p, where, f"column {name!r}: {excerpt(cell)} is outside the plausible range"
                 )
             data[name].append(si)
         lines.append(lineno)
@@ -173,6 +175,14 @@ def parse_winds_csv(text: str, path: str | Path = "<text>") -> CsvWinds:
 
 def _header(cells: list[str], where: str, path: str) -> dict[str, tuple[int, float, float]]:
     columns: dict[str, tuple[int, float, float]] = {}
+    if not any(_HEAD.fullmatch(cell) for cell in cells):
+        # Not a winds CSV at all (or not the header): quote nothing from the file.
+        raise DataFileError(
+            path,
+            where,
+            "not a winds CSV header: expected columns altitude, from, speed (and temperature) "
+            "with units, e.g. altitude_ft,from_deg,speed_kt",
+        )
     for i, cell in enumerate(cells):
         if not cell.strip() and i == len(cells) - 1:
             continue  # trailing comma
@@ -181,8 +191,8 @@ def _header(cells: list[str], where: str, path: str) -> dict[str, tuple[int, flo
             raise DataFileError(
                 path,
                 where,
-                f"header cell {cell.strip()!r}: expected altitude, from, speed or temperature "
-                "with a unit, e.g. altitude_ft or speed (m/s)",
+                f"header cell {excerpt(cell.strip())}: expected altitude, from, speed or "
+                "temperature with a unit, e.g. altitude_ft or speed (m/s)",
             )
         name = m.group(1).lower()
         unit = m.group(2) or m.group(3)

@@ -23,7 +23,12 @@ reader keeps it as given and :mod:`stuntsim.io.winds` converts it to geometric a
 Real soundings repeat a level now and then (BOI 12Z 09 Dec 2010 lists 115.0 hPa at 15 240 m
 and again at 15 237 m). A row whose height is not above the previous kept row by more than
 :data:`DUPLICATE_TOLERANCE_M` is dropped (its line number is kept in ``dropped_lines``); a
-larger drop in height, or a rise in pressure, is an error naming the line.
+larger drop in height, or a rise in pressure, is an error naming the line. A row with a blank
+HGHT (the surface row of some files from the Wyoming server) cannot be placed in the column and
+is dropped too (``blank_height_lines``); :attr:`Sounding.notes` reports both in words.
+
+Missing values: ``-9999`` (or ``-9999.0``), the sentinel of the station-information block, is
+read as missing (``None``; NaN in the table), never as a number.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stuntsim.errors import DataFileError
+from stuntsim.errors import DataFileError, excerpt
 
 COLUMNS = ("PRES", "HGHT", "TEMP", "DWPT", "RELH", "MIXR", "DRCT", "SKNT", "THTA", "THTE", "THTV")
 WIDTH = 7
@@ -51,6 +56,7 @@ _LIMITS = {
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)", re.ASCII)
 _TITLE = re.compile(r"([0-9]{5})\s+(\w{3,4})?\s*(.*?)\s*Observations at\s+(.+?)\s*$", re.ASCII)
 _INFO = re.compile(r"\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(\S.*?)\s*", re.ASCII)
+MISSING = -9999.0  # the Wyoming sentinel for a value not reported
 
 
 @dataclass(frozen=True)
@@ -68,15 +74,53 @@ class Sounding:
     station: str | None = None
     station_number: str | None = None
     observation_time: str | None = None
-    elevation_m: float | None = None
-    dropped_lines: tuple[int, ...] = ()
+    elevation_m: float | None = None  # None when not given or given as -9999
+    dropped_lines: tuple[int, ...] = ()  # repeated levels
+    blank_height_lines: tuple[int, ...] = ()  # rows without HGHT
 
     @property
     def name(self) -> str:
+        """The title, or station number, id and time; ``""`` when the file names none."""
         if self.title:
             return self.title
         parts = [p for p in (self.station_number, self.station, self.observation_time) if p]
-        return " ".join(parts) or "sounding"
+        return " ".join(parts)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What was dropped while reading, in words (empty when nothing was)."""
+        out = []
+        if self.blank_height_lines:
+            out.append(
+                f"dropped {_rows(self.blank_height_lines)} with a blank height (HGHT) "
+                f"({_lines(self.blank_height_lines)})"
+            )
+        if self.dropped_lines:
+            out.append(
+                f"dropped {_rows(self.dropped_lines)} repeating the level below "
+                f"({_lines(self.dropped_lines)})"
+            )
+        return tuple(out)
+
+
+def _rows(lines: tuple[int, ...]) -> str:
+    return f"{len(lines)} row{'s' if len(lines) != 1 else ''}"
+
+
+def _lines(lines: tuple[int, ...], n: int = 6) -> str:
+    shown = ", ".join(str(x) for x in lines[:n])
+    more = f" and {len(lines) - n} more" if len(lines) > n else ""
+    return f"line{'s' if len(lines) != 1 else ''} {shown}{more}"
+
+
+def _info_value(value: str | None) -> str | None:
+    """A station-information value, None when absent or the -9999 sentinel."""
+    if value is None:
+        return None
+    try:
+        return None if float(value) == MISSING else value
+    except ValueError:
+        return value
 
 
 def _strip_tags(line: str) -> str:
@@ -103,7 +147,8 @@ def _ends_table(line: str) -> bool:
     return not s or s.startswith("<") or "Station information" in s or set(s) == {"-"}
 
 
-def _parse_row(line: str, lineno: int, path: str) -> list[float]:
+def _parse_row(line: str, lineno: int, path: str) -> list[float] | None:
+    """The row's eleven values (NaN where blank); None for a row with a blank height."""
     where = f"line {lineno}"
     if len(line) > len(COLUMNS) * WIDTH and line[len(COLUMNS) * WIDTH :].strip():
         raise DataFileError(path, where, "text beyond the 11 columns of the table")
@@ -114,16 +159,21 @@ def _parse_row(line: str, lineno: int, path: str) -> list[float]:
             values.append(math.nan)
             continue
         if not _NUMBER.fullmatch(field):
-            raise DataFileError(path, where, f"column {name}: {field!r} is not a number")
+            raise DataFileError(path, where, f"column {name}: {excerpt(field)} is not a number")
         v = float(field)
+        if v == MISSING:
+            values.append(math.nan)
+            continue
         lo_hi = _LIMITS.get(name)
         if lo_hi is not None and not lo_hi[0] <= v <= lo_hi[1]:
             raise DataFileError(
                 path, where, f"column {name}: {field} is outside {lo_hi[0]:g} to {lo_hi[1]:g}"
             )
         values.append(v)
-    if math.isnan(values[0]) or math.isnan(values[1]):
-        raise DataFileError(path, where, "a row needs both PRES and HGHT")
+    if math.isnan(values[0]):
+        raise DataFileError(path, where, "a row needs a pressure (PRES)")
+    if math.isnan(values[1]):
+        return None
     return values
 
 
@@ -154,17 +204,23 @@ def parse_wyoming(text: str, path: str | Path = "<text>") -> Sounding:
         i += 1
     rows: list[list[float]] = []
     row_lines: list[int] = []
+    blank_height: list[int] = []
     while i < len(lines) and not _ends_table(lines[i]):
         line = lines[i]
         if "\t" in line:
             raise DataFileError(p, f"line {i + 1}", "contains a tab; the table uses spaces")
         if _is_header(line):
             break
-        rows.append(_parse_row(line, i + 1, p))
-        row_lines.append(i + 1)
+        row = _parse_row(line, i + 1, p)
+        if row is None:
+            blank_height.append(i + 1)
+        else:
+            rows.append(row)
+            row_lines.append(i + 1)
         i += 1
     if not rows:
-        raise DataFileError(p, f"line {header_at + 1}", "the sounding table has no rows")
+        what = "no rows with a height (HGHT)" if blank_height else "no rows"
+        raise DataFileError(p, f"line {header_at + 1}", f"the sounding table has {what}")
     info: dict[str, str] = {}
     for j in range(i, len(lines)):
         if _is_header(lines[j]):
@@ -176,7 +232,7 @@ def parse_wyoming(text: str, path: str | Path = "<text>") -> Sounding:
             info.setdefault(m.group(1).lower(), m.group(2))
     kept, dropped = _monotone(rows, row_lines, p)
     a = np.array([rows[k] for k in kept], dtype=float)
-    elevation = info.get("station elevation")
+    elevation = _info_value(info.get("station elevation"))
     try:
         elev = float(elevation) if elevation is not None else None
     except ValueError:
@@ -190,11 +246,12 @@ def parse_wyoming(text: str, path: str | Path = "<text>") -> Sounding:
         speed_kt=a[:, 7],
         line=np.array([row_lines[k] for k in kept], dtype=int),
         title=title,
-        station=info.get("station identifier"),
-        station_number=info.get("station number"),
-        observation_time=info.get("observation time"),
+        station=_info_value(info.get("station identifier")),
+        station_number=_info_value(info.get("station number")),
+        observation_time=_info_value(info.get("observation time")),
         elevation_m=elev if elev is not None and math.isfinite(elev) else None,
         dropped_lines=tuple(row_lines[k] for k in dropped),
+        blank_height_lines=tuple(blank_height),
     )
 
 
