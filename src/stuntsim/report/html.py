@@ -3,6 +3,10 @@
 Kinds contribute :class:`Section` objects (a title, matplotlib figures, optional HTML tables);
 this module lays them out with the verdict and the checks table. Figures are rendered to inline
 SVG so the file opens offline and stays sharp when printed for a briefing.
+
+With ``scene`` (stuntsim.report.viewer) the report opens with the interactive 3-D viewer; with
+``brief`` (stuntsim.report.brief) it carries the crew's one-page card, and the print stylesheet
+prints that card alone, on one page (docs/viewer.md).
 """
 
 from __future__ import annotations
@@ -86,6 +90,23 @@ th{background:#f6f8fa}tr.fail td{background:#ffebe9}tr.caution td{background:#ff
 td.src{color:#57606a;font-size:.8rem}section{margin-top:2rem}
 figure{margin:.5rem 0}svg{max-width:100%;height:auto}
 footer{margin-top:3rem;color:#57606a;font-size:.8rem}
+h2,h3{break-after:avoid}figure,table{break-inside:avoid}
+.brief{border:2px solid #24292f;border-radius:6px;padding:.6rem 1rem;margin-top:2rem}
+.brief h2{margin:.2rem 0 .4rem}.brief table{font-size:.82rem;margin:.3rem 0}
+.brief .cols{display:flex;gap:1.2rem;flex-wrap:wrap}.brief .cols>div{flex:1 1 300px}
+.brief .big{font-size:1.15rem;font-weight:700}.brief td.src{font-size:.7rem}
+@media print{
+@page{size:A4;margin:10mm}
+body{margin:0;max-width:none;padding:0;font-size:8.5pt}
+body>:not(.brief){display:none!important}
+.brief{display:block!important;border:none;padding:0;margin:0;break-inside:avoid}
+.brief table{font-size:7.5pt;margin:.15rem 0}.brief th,.brief td{padding:.1rem .3rem}
+.brief td.src{font-size:6.5pt}.brief h2{font-size:13pt}
+.brief h3{font-size:9.5pt;margin:.3rem 0 .1rem}
+.verdict{font-size:11pt;padding:.15rem .6rem;-webkit-print-color-adjust:exact;
+print-color-adjust:exact}
+tr.fail td,tr.caution td{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
 """
 
 
@@ -95,8 +116,15 @@ def render(
     checks: Sequence[Check],
     sections: Sequence[Section],
     display: Any,
+    *,
+    scene: dict[str, Any] | None = None,
+    brief: str = "",
 ) -> str:
-    """The whole report as one HTML string."""
+    """The whole report as one HTML string.
+
+    ``scene``: the 3-D viewer's scene (stuntsim.report.viewer.build_scene), drawn first;
+    ``brief``: the crew's card (stuntsim.report.brief.brief_html), the only thing printed.
+    """
     v = verdict(checks)
     parts = [
         "<!DOCTYPE html>",
@@ -107,10 +135,12 @@ def render(
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="sub">{html.escape(subtitle)}</p>',
         f'<p><span class="verdict {v}" id="verdict">{v}</span></p>',
-        "<section><h2>Checks</h2>",
-        checks_html(checks, display),
-        "</section>",
     ]
+    if scene is not None:
+        from stuntsim.report.viewer import viewer_html
+
+        parts.append(viewer_html(scene))
+    parts += ["<section><h2>Checks</h2>", checks_html(checks, display), "</section>"]
     for s in sections:
         parts.append(f"<section><h2>{html.escape(s.title)}</h2>")
         if s.note:
@@ -120,6 +150,8 @@ def render(
         for fig in s.figures:
             parts.append(f"<figure>{figure_svg(fig)}</figure>")
         parts.append("</section>")
+    if brief:
+        parts.append(brief)
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts.append(
         f"<footer>stuntsim {__version__} · units: {html.escape(display.system)} · {stamp}. "
