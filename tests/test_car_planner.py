@@ -6,6 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from stuntsim.checks import CheckBatch
+
+from stuntsim.car.optimise import Param, bands, evaluation_from_checks, optimise
 from stuntsim.car.planner import (
     airborne_phases,
     clutch_engagements,
@@ -98,3 +101,71 @@ def test_clutch_engagement_mismatch_and_torque_spike():
     assert ev.peak_clutch_torque_nm == 480.0
     assert ev.peak_axle_torque_nm == pytest.approx(480.0 * 13.0)
     assert ev.peak_rear_slip == pytest.approx(0.4)
+
+
+# --- the optimiser on a problem with a known answer (same code path as the car) --------------
+
+
+def _synthetic_checks(X: np.ndarray, jitter: np.ndarray) -> list[CheckBatch]:
+    """Two fail checks and a caution on P candidates x S samples (sample s shifts x0 by
+    jitter[s], as a timing jitter would). Margins: A = 1 - ((x0 + j - 0.3) / 0.5)^2,
+    B = 0.96 - ((x1 + 0.2) / 0.4)^2; the caution would pull x1 to 0.9 if it counted."""
+    P, S = X.shape[0], len(jitter)
+    x0 = (X[:, 0:1] + jitter[None, :]).ravel()
+    x1 = np.repeat(X[:, 1], S)
+    a = 1.0 - ((x0 - 0.3) / 0.5) ** 2
+    b = 0.96 - ((x1 + 0.2) / 0.4) ** 2
+    c = 1.0 - ((x1 - 0.9) / 0.1) ** 2
+
+    def batch(name, m, severity):
+        return CheckBatch(
+            name, m >= 0, m, m, np.zeros_like(m), "", "synthetic", severity, lambda i: ("", None)
+        )
+
+    return [batch("a", a, "fail"), batch("b", b, "fail"), batch("c", c, "caution")]
+
+
+def test_optimiser_finds_the_known_max_min_and_the_bands():
+    jitter = np.array([0.0, -0.1, 0.1])
+    params = [Param("x0", -1.0, 1.0, start=-0.9), Param("x1", -1.0, 1.0, start=0.8)]
+
+    def evaluate(X):
+        return evaluation_from_checks(_synthetic_checks(X, jitter), X.shape[0], len(jitter))
+
+    opt = optimise(evaluate, params, popsize=10, maxiter=40, seed=3)
+    # max over x of min(A over the jitter, B): A's worst case is symmetric about x0 = 0.3, so
+    # A's best is 1 - (0.1/0.5)^2 = 0.96 at x0 = 0.3 and B's best is 0.96 at x1 = -0.2: the only
+    # maximiser is x = (0.3, -0.2), J = 0.96
+    assert opt.x[0] == pytest.approx(0.3, abs=0.02)
+    assert opt.x[1] == pytest.approx(-0.2, abs=0.05)
+    assert opt.objective == pytest.approx(0.96, abs=0.005)
+    assert opt.objective <= 0.96 + 1e-12  # never above the true maximum
+    assert opt.evaluation.feasible.all()
+
+    # bands of the nominal plan (sample 0) from the optimum: A >= 0 for |x0 - 0.3| <= 0.5, so
+    # x0 in [-0.2, 0.8]; B >= 0 for |x1 + 0.2| <= 0.4 sqrt(0.96) = 0.392, x1 in [-0.592, 0.192]
+    # (bisection to 1/2^8 = 0.004 of the half-range; tolerance 0.02)
+    def feasible(X):
+        return evaluate(X).feasible[:, 0]
+
+    b0, b1 = bands(feasible, params, opt.x, steps=8)
+    assert b0.lo_ok == pytest.approx(-0.2, abs=0.02) and b0.hi_ok == pytest.approx(0.8, abs=0.02)
+    assert b1.lo_ok == pytest.approx(-0.592, abs=0.02) and b1.hi_ok == pytest.approx(
+        0.192, abs=0.02
+    )
+    assert b0.lo_fail < b0.lo_ok and b0.hi_fail > b0.hi_ok
+    # the binding check is named
+    ev = evaluate(np.array([[0.3, 0.19]]))
+    assert ev.check_ids[int(ev.binding[0, 0])] == "b"
+
+
+def test_a_band_that_reaches_the_bound_is_reported_as_such():
+    params = [Param("x0", 0.0, 0.6), Param("x1", -0.3, -0.1)]
+    jitter = np.array([0.0])
+
+    def feasible(X):
+        return evaluation_from_checks(_synthetic_checks(X, jitter), X.shape[0], 1).feasible[:, 0]
+
+    b0, b1 = bands(feasible, params, np.array([0.3, -0.2]))
+    assert (b0.lo_ok, b0.hi_ok, b0.lo_fail, b0.hi_fail) == (0.0, 0.6, None, None)
+    assert b1.lo_fail is None and b1.hi_fail is None

@@ -11,7 +11,9 @@ trigger fires, the channels its keyframes name leave the timed timeline and ramp
 value at that instant through the triggered keyframes (a later trigger group in the file
 overrides an earlier one on the channels both name).
 
-Evaluation is batched: one timeline, many plans (the planner shifts tagged keyframes per plan).
+Evaluation is batched: one timeline, many plans. Per plan (:class:`DriverSamples`) the keyframe
+times can be shifted, the steering values of keyframes replaced and the thresholds of the trigger
+conditions moved: that is how the planner and the Monte Carlo vary a plan inside one batch.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ _TRIGGER_RE = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|>|<)\s*(.+?)\s*$")
 class Condition:
     variable: str
     op: str
-    value: float  # SI (rad, rad/s, m/s, m, s, count)
+    value: float | np.ndarray  # SI (rad, rad/s, m/s, m, s, count); (B,) per plan in a batch
 
     def holds(self, variables: dict[str, np.ndarray]) -> np.ndarray:
         x = variables[self.variable]
@@ -106,6 +108,40 @@ def _parse_condition(text: str) -> Condition:
 
 
 @dataclass(frozen=True)
+class DriverSamples:
+    """Per-plan variations of one timeline, for a batch of B plans (NaN = keep the file's value).
+
+    - ``offsets`` (B, K): seconds added to each keyframe's time;
+    - ``steer`` (B, K): steering value (rad) replacing keyframe k's, where it sets steer;
+    - ``thresholds`` (B, T, C): threshold (SI) of condition c of trigger t (the ``north >= ...``
+      of a turn-in cue, the ``abs_yaw >= ...`` of a countersteer cue).
+    """
+
+    offsets: np.ndarray | None = None
+    steer: np.ndarray | None = None
+    thresholds: np.ndarray | None = None
+
+    @staticmethod
+    def empty(timeline: Timeline, batch: int) -> DriverSamples:
+        """No variation: zero offsets, NaN values and thresholds, shaped for ``timeline``."""
+        k = len(timeline.keyframes)
+        nc = max((len(t.conditions) for t in timeline.triggers), default=0)
+        return DriverSamples(
+            np.zeros((batch, k)),
+            np.full((batch, k), np.nan),
+            np.full((batch, len(timeline.triggers), nc), np.nan),
+        )
+
+    def take(self, idx: np.ndarray) -> DriverSamples:
+        """The rows ``idx`` (a sub-batch, or rows repeated)."""
+
+        def t(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a[idx]
+
+        return DriverSamples(t(self.offsets), t(self.steer), t(self.thresholds))
+
+
+@dataclass(frozen=True)
 class Keyframe:
     t: float  # s; absolute, or after its trigger fired
     values: tuple[tuple[str, float], ...]  # (channel, value) pairs; gear as a float integer
@@ -161,10 +197,29 @@ class Timeline:
 class DriverBatch:
     """Evaluates a timeline for B plans at once; keeps the trigger state."""
 
-    def __init__(self, timeline: Timeline, offsets: np.ndarray | None, batch: int) -> None:
+    def __init__(
+        self, timeline: Timeline, offsets: np.ndarray | DriverSamples | None, batch: int
+    ) -> None:
         self.timeline = timeline
         nk = len(timeline.keyframes)
-        off = np.zeros((batch, nk)) if offsets is None else np.asarray(offsets, dtype=float)
+        samples = offsets if isinstance(offsets, DriverSamples) else DriverSamples(offsets)
+        off = (
+            np.zeros((batch, nk))
+            if samples.offsets is None
+            else np.asarray(samples.offsets, dtype=float)
+        )
+        steer = samples.steer
+        # per-plan thresholds of every trigger condition: (B,) arrays
+        self.thresholds: list[list[np.ndarray]] = []
+        for ti, trig in enumerate(timeline.triggers):
+            row = []
+            for ci, cond in enumerate(trig.conditions):
+                v = np.full(batch, cond.value)
+                if samples.thresholds is not None and ci < samples.thresholds.shape[2]:
+                    given = samples.thresholds[:, ti, ci]
+                    v = np.where(np.isnan(given), v, given)
+                row.append(v)
+            self.thresholds.append(row)
         self.B = batch
         self.G = timeline.n_groups
         self.fired = np.zeros((batch, self.G), dtype=bool)
@@ -198,6 +253,8 @@ class DriverBatch:
                 for j, i in enumerate(idx):
                     T[:, ci, j + 1] = timeline.keyframes[i].t + off[:, i]
                     V[:, ci, j + 1] = vals[j]
+                    if steer is not None and CHANNELS[ci] == "steer":
+                        V[:, ci, j + 1] = np.where(np.isnan(steer[:, i]), vals[j], steer[:, i])
                 last = V[:, ci, len(idx)]
                 V[:, ci, len(idx) + 1 :] = last[:, None]
             self._T.append(T)
@@ -256,7 +313,10 @@ class DriverBatch:
         """Fire triggers whose condition holds now; remember the channel values to ramp from."""
         for g in range(1, self.G):
             trig = self.timeline.triggers[g - 1]
-            new = ~self.fired[:, g] & trig.holds(variables)
+            holds = np.ones(self.B, dtype=bool)
+            for cond, thr in zip(trig.conditions, self.thresholds[g - 1], strict=True):
+                holds &= Condition(cond.variable, cond.op, thr).holds(variables)
+            new = ~self.fired[:, g] & holds
             if new.any():
                 self.fired[new, g] = True
                 self.t_fire[new, g] = t
