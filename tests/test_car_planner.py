@@ -6,8 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stuntsim.checks import CheckBatch
-
 from stuntsim.car.optimise import Param, bands, evaluation_from_checks, optimise
 from stuntsim.car.planner import (
     airborne_phases,
@@ -16,6 +14,7 @@ from stuntsim.car.planner import (
     planned_shift,
     shift_window,
 )
+from stuntsim.checks import CheckBatch
 
 T = np.arange(0.0, 4.0, 0.01)
 
@@ -110,7 +109,7 @@ def _synthetic_checks(X: np.ndarray, jitter: np.ndarray) -> list[CheckBatch]:
     """Two fail checks and a caution on P candidates x S samples (sample s shifts x0 by
     jitter[s], as a timing jitter would). Margins: A = 1 - ((x0 + j - 0.3) / 0.5)^2,
     B = 0.96 - ((x1 + 0.2) / 0.4)^2; the caution would pull x1 to 0.9 if it counted."""
-    P, S = X.shape[0], len(jitter)
+    S = len(jitter)
     x0 = (X[:, 0:1] + jitter[None, :]).ravel()
     x1 = np.repeat(X[:, 1], S)
     a = 1.0 - ((x0 - 0.3) / 0.5) ** 2
