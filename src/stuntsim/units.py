@@ -53,21 +53,108 @@ class UnitParseError(ValueError):
     """A value that is not a quantity of the expected dimension (message is user-facing)."""
 
 
+# Physical range of every quantity a scenario can hold, SI: (largest magnitude, smallest
+# non-zero magnitude). Beyond these no stunt, vehicle or atmosphere is described and the
+# numbers only make the solvers overflow; scenario fields narrow them with Field(gt=..., le=...).
+# The largest length is the Earth's half circumference (20 004 km, WGS 84); the largest speed,
+# 2 000 m/s, is over five times the fastest free fall (377 m/s, Red Bull Stratos 2012); angles
+# stop at ten turns, fractions at 1 000 %. The smallest non-zero magnitudes lie far below any
+# instrument's resolution: they catch values such as "1e-308 deg" that underflow in a solver.
+RANGES: dict[str, tuple[float, float]] = {
+    "length": (2.0e7, 1e-9),
+    "speed": (2.0e3, 1e-9),
+    "acceleration": (1.0e4, 1e-9),
+    "time": (1.0e7, 1e-9),
+    "mass": (1.0e6, 1e-9),
+    "area": (1.0e4, 1e-12),
+    "force": (1.0e9, 1e-9),
+    "power": (1.0e10, 1e-9),
+    "torque": (1.0e9, 1e-9),
+    "pressure": (1.0e8, 1e-9),
+    "temperature": (1.0e4, 1e-9),
+    "frequency": (1.0e6, 1e-9),
+    "stiffness": (1.0e10, 1e-9),
+    "damping": (1.0e9, 1e-9),
+    "inertia": (1.0e9, 1e-12),
+    "density": (1.0e5, 1e-12),
+    "angle": (20.0 * math.pi, 1e-9),  # ten turns, in radians
+    "fraction": (10.0, 1e-12),  # 1 000 %
+}
+SI_UNITS = {
+    "length": "m",
+    "speed": "m/s",
+    "acceleration": "m/s^2",
+    "time": "s",
+    "mass": "kg",
+    "area": "m^2",
+    "force": "N",
+    "power": "W",
+    "torque": "N m",
+    "pressure": "Pa",
+    "temperature": "K",
+    "frequency": "1/s",
+    "stiffness": "N/m",
+    "damping": "N s/m",
+    "inertia": "kg m^2",
+    "density": "kg/m^3",
+    "angle": "rad",
+    "fraction": "",
+}
+
+
+def check_range(value: float, kind: str) -> float:
+    """``value`` (SI) if finite and inside :data:`RANGES` for ``kind``; else UnitParseError."""
+    top, tiny = RANGES[kind]
+    unit = SI_UNITS[kind]
+    if not math.isfinite(value):
+        raise UnitParseError(f"the {kind} is not a finite number")
+    if abs(value) > top:
+        raise UnitParseError(
+            f"{value:.3g} {unit} is beyond any physical {kind} (at most {top:g} {unit})".replace(
+                "  ", " "
+            )
+        )
+    if value != 0.0 and abs(value) < tiny:
+        raise UnitParseError(
+            f"{value:.3g} {unit} is too small to mean anything (write 0, or at least {tiny:g})"
+        )
+    return value
+
+
 @cache
-def registry() -> Any:
+def registry() -> Any:  # a pint.UnitRegistry
     """The shared pint registry, built on first use (pint is slow to import)."""
     import pint
 
-    ureg = pint.UnitRegistry()
+    ureg: Any = pint.UnitRegistry()
     ureg.define("shaft_horsepower = horsepower = shp")
     return ureg
 
 
+MAX_QUANTITY_TEXT = 80  # characters in a quantity string: "25000 ft" needs 8
+_UNIT_TEXT = re.compile(r"[A-Za-z0-9_ /*^.°%()·µμ'\"-]*")
+
+
+def _shown(value: Any) -> str:
+    """A short, printable excerpt of a user's value for an error message."""
+    from stuntsim.errors import excerpt
+
+    return excerpt(value, 32)
+
+
 def _split(text: str) -> tuple[float, str]:
+    if len(text) > MAX_QUANTITY_TEXT:
+        raise UnitParseError(
+            f"{_shown(text)} is {len(text)} characters long; a quantity such as '25000 ft' "
+            f"needs at most {MAX_QUANTITY_TEXT}"
+        )
     m = _NUMBER.match(text)
     if not m:
-        raise UnitParseError(f"{text!r} is not a number followed by a unit, e.g. '25000 ft'")
-    return float(m.group(1)), m.group(2)
+        raise UnitParseError(f"{_shown(text)} is not a number followed by a unit, e.g. '25000 ft'")
+    number = float(m.group(1))
+    if not math.isfinite(number):
+        raise UnitParseError(f"{_shown(text)}: the number is too large")
+    return number, m.group(2)
 
 
 def parse_quantity(value: Any, kind: str) -> float:
@@ -78,42 +165,66 @@ def parse_quantity(value: Any, kind: str) -> float:
     number is refused, since "25000" could be feet or metres.
     """
     if isinstance(value, bool):
-        raise UnitParseError(f"expected a quantity, got {value!r}")
+        raise UnitParseError(f"expected a quantity, got {_shown(value)}")
     if kind == "fraction":
         if isinstance(value, int | float):
-            return float(value)
+            return _ranged(_finite(float(value), value), kind, value)
         if not isinstance(value, str):
-            raise UnitParseError(f"expected a number or a percentage, got {value!r}")
+            raise UnitParseError(f"expected a number or a percentage, got {_shown(value)}")
         number, unit = _split(value)
         if unit in ("", "1"):
-            return number
+            return _ranged(number, kind, value)
         if unit in ("%", "percent"):
-            return number / 100.0
-        raise UnitParseError(f"{value!r}: expected a plain number or a percentage such as '5 %'")
+            return _ranged(number / 100.0, kind, value)
+        raise UnitParseError(
+            f"{_shown(value)}: expected a plain number or a percentage such as '5 %'"
+        )
     if isinstance(value, int | float):
         example = {"angle": "'270 deg'", "length": "'25000 ft'", "speed": "'130 kt'"}.get(
             kind, "with its unit"
         )
-        raise UnitParseError(f"{value!r} has no unit; write it as a string, e.g. {example}")
+        raise UnitParseError(f"{_shown(value)} has no unit; write it as a string, e.g. {example}")
     if not isinstance(value, str):
-        raise UnitParseError(f"expected a quantity string such as '25000 ft', got {value!r}")
+        raise UnitParseError(f"expected a quantity string such as '25000 ft', got {_shown(value)}")
     number, unit = _split(value)
     if not unit:
-        raise UnitParseError(f"{value!r} has no unit")
+        raise UnitParseError(f"{_shown(value)} has no unit")
+    if not _UNIT_TEXT.fullmatch(unit):
+        raise UnitParseError(f"{_shown(value)}: {_shown(unit)} is not a unit")
     ureg = registry()
     try:
         q = ureg.Quantity(number, unit)
     except Exception as exc:  # pint raises several unrelated types for unknown units
-        raise UnitParseError(f"{value!r}: unknown unit {unit!r}") from exc
-    if kind == "angle":
-        name = str(q.units)
-        if not q.dimensionless or not any(a in name for a in _ANGLE_UNITS):
-            raise UnitParseError(f"{value!r} is not an angle (use deg or rad)")
-        return float(q.to("radian").magnitude)
-    dim = DIMENSIONS[kind]
-    if not q.check(dim):
-        raise UnitParseError(f"{value!r} is not a {kind} (its dimension is {q.dimensionality})")
-    return float(q.to_base_units().magnitude)
+        raise UnitParseError(f"{_shown(value)}: unknown unit {_shown(unit)}") from exc
+    try:
+        if kind == "angle":
+            name = str(q.units)
+            if not q.dimensionless or not any(a in name for a in _ANGLE_UNITS):
+                raise UnitParseError(f"{_shown(value)} is not an angle (use deg or rad)")
+            return _ranged(_finite(float(q.to("radian").magnitude), value), kind, value)
+        dim = DIMENSIONS[kind]
+        if not q.check(dim):
+            raise UnitParseError(
+                f"{_shown(value)} is not a {kind} (its dimension is {q.dimensionality})"
+            )
+        return _ranged(_finite(float(q.to_base_units().magnitude), value), kind, value)
+    except UnitParseError:
+        raise
+    except Exception as exc:  # an overflow in a conversion factor ("1 km**400"), and the like
+        raise UnitParseError(f"{_shown(value)}: cannot convert ({type(exc).__name__})") from exc
+
+
+def _finite(si: float, value: Any) -> float:
+    if not math.isfinite(si):
+        raise UnitParseError(f"{_shown(value)} is not a finite quantity")
+    return si
+
+
+def _ranged(si: float, kind: str, value: Any) -> float:
+    try:
+        return check_range(si, kind)
+    except UnitParseError as exc:
+        raise UnitParseError(f"{_shown(value)}: {exc}") from None
 
 
 # --- display -------------------------------------------------------------------------------
