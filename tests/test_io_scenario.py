@@ -102,7 +102,7 @@ def test_ranges_keep_real_values():
 def test_fields_refuse_non_finite_and_out_of_range():
     with pytest.raises(ValidationError):
         SiteSection.model_validate({"lat": float("nan")})
-    with pytest.raises(ValidationError, match="absolute zero|beyond|finite"):
+    with pytest.raises(ValidationError, match=r"beyond"):
         WindLayer.model_validate({"altitude": "1e8 km", "from": "270 deg", "speed": "10 kt"})
     layer = WindLayer.model_validate({"altitude": "3000 ft", "from": "270 deg", "speed": "10 kt"})
     assert layer.altitude == pytest.approx(914.4)
