@@ -254,7 +254,9 @@ class DriverBatch:
                     T[:, ci, j + 1] = timeline.keyframes[i].t + off[:, i]
                     V[:, ci, j + 1] = vals[j]
                     if steer is not None and CHANNELS[ci] == "steer":
-                        V[:, ci, j + 1] = np.where(np.isnan(steer[:, i]), vals[j], steer[:, i])
+                        V[:, ci, j + 1] = np.where(
+                            np.isnan(steer[:, i]), V[:, ci, j + 1], steer[:, i]
+                        )
                 last = V[:, ci, len(idx)]
                 V[:, ci, len(idx) + 1 :] = last[:, None]
             self._T.append(T)
@@ -309,7 +311,9 @@ class DriverBatch:
             out = np.where(use, vg, out)
         return out
 
-    def update_triggers(self, t: float, variables: dict[str, np.ndarray], current: np.ndarray):
+    def update_triggers(
+        self, t: float, variables: dict[str, np.ndarray], current: np.ndarray
+    ) -> None:
         """Fire triggers whose condition holds now; remember the channel values to ramp from."""
         for g in range(1, self.G):
             trig = self.timeline.triggers[g - 1]

@@ -257,9 +257,9 @@ def unloaded_phases(t: NDArray[np.float64], off: NDArray[np.bool_]) -> list[tupl
     starts = list(np.nonzero(edges == 1)[0] + 1)
     ends = list(np.nonzero(edges == -1)[0] + 1)
     if off[0]:
-        starts.insert(0, 0)
+        starts.insert(0, np.int64(0))
     if off[-1]:
-        ends.append(len(off) - 1)
+        ends.append(np.int64(len(off) - 1))
     phases: list[list[float]] = []
     for i0, i1 in zip(starts, ends, strict=True):
         a, b = float(t[i0]), float(t[i1])
@@ -283,12 +283,28 @@ def _planned_clutch_up(
     into = np.nonzero(after & (gear == to_gear))[0]
     if len(into) == 0:
         return None, None
-    i = into[0]
+    i = int(into[0])
     up = np.nonzero(clutch[i:] < 0.5)[0]
     return float(t[i]), (float(t[i + up[0]]) if len(up) else None)
 
 
 # --- the checks ------------------------------------------------------------------------------
+
+
+@dataclass
+class WindowInfo:
+    """What the shift-window check found for one sample (times in s from the run's start)."""
+
+    t_cue: float  # NaN: the cue never came
+    need: float  # the action's duration
+    t_done: float | None = None  # earliest completion
+    phase: tuple[float, float] | None = None  # the unloaded phase used
+    window: tuple[float, float] | None = None  # when the clutch may come up
+    why: str | None = None  # no window at all: why
+    planned_in: float | None = None
+    planned_up: float | None = None
+    too_early: float | None = None  # the planned gear-in precedes this earliest possible time
+    up_outside: bool = False
 
 
 def shift_window(
@@ -322,14 +338,14 @@ def shift_window(
     # in neutral at the cue: the ratio engaged before (the shaft kept the speed it had then)
     ratio_before = table[g_cue + 1]
     w_c = carrier_speed[rows, i_cue].astype(float)
-    for b in np.nonzero(g_cue == 0)[0]:
-        prev = np.nonzero(gear[b, : i_cue[b] + 1] != 0)[0]
+    for k in (int(v) for v in np.nonzero(g_cue == 0)[0]):
+        prev = np.nonzero(gear[k, : i_cue[k] + 1] != 0)[0]
         if len(prev):
             j = prev[-1]
-            ratio_before[b] = (
-                table[int(gear[b, j]) + 1]
-                * carrier_speed[b, j]
-                / (w_c[b] if abs(w_c[b]) > 1e-9 else 1.0)
+            ratio_before[k] = (
+                table[int(gear[k, j]) + 1]
+                * carrier_speed[k, j]
+                / (w_c[k] if abs(w_c[k]) > 1e-9 else 1.0)
             )
     timing = shift_timing(spec, gearbox, w_c, ratio_before, clutch[rows, i_cue] >= 0.5)
     need = timing.total
@@ -337,53 +353,50 @@ def shift_window(
     value = np.full(B, np.nan)
     margin = np.full(B, -1.0)
     ok = np.zeros(B, dtype=bool)
-    info: list[dict[str, object]] = []
+    info: list[WindowInfo] = []
     for b in range(B):
-        d: dict[str, object] = {"t_cue": float(t_cue[b]), "need": float(need[b])}
+        d = WindowInfo(t_cue=float(t_cue[b]), need=float(need[b]))
         info.append(d)
         if not np.isfinite(t_cue[b]):
-            d["why"] = "the car never reaches the cue (the turn stops short of its last 10 deg)"
-            margin[b] = -1.0
+            d.why = "the car never reaches the cue (the turn stops short of its last 10 deg)"
             continue
-        t_done = t_cue[b] + need[b]
-        d["t_done"] = float(t_done)
+        t_done = float(t_cue[b] + need[b])
+        d.t_done = t_done
         off = np.all(fz[b][:, wheels] <= 0.0, axis=1) & (t >= t_cue[b])
         phases = unloaded_phases(t, off)
-        d["phases"] = phases
         if not phases:
-            d["why"] = f"the {spec.what_unloaded()} never leave the ground after the cue"
-            margin[b] = -1.0
+            d.why = f"the {spec.what_unloaded()} never leave the ground after the cue"
             continue
-        avail = [(p, p[1] - max(p[0], t_done)) for p in phases]
-        (a, e), w = max(avail, key=lambda pw: pw[1])
-        d["phase"] = (a, e)
-        d["window"] = (max(a, t_done), e)
+        a, e = max(phases, key=lambda p: p[1] - max(p[0], t_done))
+        w = e - max(a, t_done)
+        d.phase = (a, e)
+        d.window = (max(a, t_done), e)
         value[b] = w
-        margin[b] = max(w / max(float(need[b]), 1e-3), -1.0)
+        scale = max(float(need[b]), 1e-3)
+        margin[b] = max(w / scale, -1.0)
         good = w >= 0.0
         t_in, t_up = _planned_clutch_up(t, gear[b], clutch[b], float(t_cue[b]), spec.to_gear)
         if t_in is not None:
-            d["planned_in"] = t_in
-            d["planned_up"] = t_up
-            earliest_in = t_cue[b] + float(timing.to_gear_in[b])
+            d.planned_in, d.planned_up = t_in, t_up
+            earliest_in = float(t_cue[b] + timing.to_gear_in[b])
             if t_in < earliest_in - 1e-9:
-                d["too_early"] = earliest_in
+                d.too_early = earliest_in
                 good = False
-                margin[b] = min(margin[b], (t_in - earliest_in) / max(float(need[b]), 1e-3))
+                margin[b] = min(margin[b], (t_in - earliest_in) / scale)
             if t_up is None or not (max(a, t_done) - 1e-9 <= t_up <= e + 1e-9):
-                d["up_outside"] = True
+                d.up_outside = True
                 good = False
-                if t_up is not None:
-                    miss = max(max(a, t_done) - t_up, t_up - e)
-                    margin[b] = min(margin[b], -miss / max(float(need[b]), 1e-3))
-                else:
-                    margin[b] = min(margin[b], -1.0)
+                miss = 1.0 if t_up is None else max(max(a, t_done) - t_up, t_up - e) / scale
+                margin[b] = min(margin[b], -miss)
         ok[b] = good
         if not good and margin[b] >= 0.0:
             margin[b] = -1e-3
 
     def describe(i: int) -> tuple[str, str | None]:
         d = info[i]
+        if d.why is not None:
+            return (f"no shift window: {d.why}", _advice_no_window(d, spec))
+        assert d.phase is not None and d.window is not None and d.t_done is not None
         parts = (
             f"clutch {'already down' if timing.clutch_down[i] == 0 else 'down'}, lever "
             f"{timing.lever[i]:.2f} s, synchroniser {timing.sync[i]:.2f} s (input shaft "
@@ -392,24 +405,22 @@ def shift_window(
         )
         if timing.given:
             parts = f"duration from the scenario {need[i]:.2f} s"
-        if "why" in d:
-            return (f"no shift window: {d['why']}", _advice_no_window(d, spec))
         w = value[i]
-        a, e = d["phase"]  # type: ignore[misc]
+        a, e = d.phase
+        lo, hi = d.window
         msg = (
-            f"shift from the cue at {d['t_cue']:.2f} s takes {need[i]:.2f} s ({parts}): done at "
-            f"{d['t_done']:.2f} s at the earliest; {spec.what_unloaded()} off the ground "
+            f"shift from the cue at {d.t_cue:.2f} s takes {need[i]:.2f} s ({parts}): done at "
+            f"{d.t_done:.2f} s at the earliest; {spec.what_unloaded()} off the ground "
             f"{a:.2f}-{e:.2f} s"
         )
         if w >= 0:
-            lo, hi = d["window"]  # type: ignore[misc]
             msg += f" -> clutch up between {lo:.2f} and {hi:.2f} s ({w:.2f} s to spare)"
         else:
             msg += f" -> {-w:.2f} s short"
-        if "planned_in" in d:
-            msg += f"; planned: first gear at {d['planned_in']:.2f} s"
-            if d.get("planned_up") is not None:
-                msg += f", clutch up at {d['planned_up']:.2f} s"
+        if d.planned_in is not None:
+            msg += f"; planned: first gear at {d.planned_in:.2f} s"
+            if d.planned_up is not None:
+                msg += f", clutch up at {d.planned_up:.2f} s"
         if ok[i]:
             return msg, None
         advice: list[str] = []
@@ -426,19 +437,24 @@ def shift_window(
                     f"or the synchroniser must finish {short:.2f} s sooner (its time scales with "
                     f"the output-shaft speed at the cue: at most {frac:.0%} of it)"
                 )
-        if "too_early" in d:
+        if d.too_early is not None:
             advice.append(
-                f"select first no earlier than {d['too_early']:.2f} s "
+                f"select first no earlier than {d.too_early:.2f} s "
                 f"({float(timing.to_gear_in[i]):.2f} s after the cue)"
             )
-        if d.get("up_outside") and w >= 0:
-            lo, hi = d["window"]  # type: ignore[misc]
+        if d.up_outside and w >= 0:
             advice.append(f"let the clutch up between {lo:.2f} and {hi:.2f} s")
         return msg, "; ".join(advice) or None
 
     def at(i: int) -> dict[str, float] | None:
-        tc = info[i].get("t_cue")
-        return {"t_s": float(tc)} if isinstance(tc, float) and math.isfinite(tc) else None
+        """The cue, and when the clutch may come up (the planner reads these back)."""
+        d = info[i]
+        if not math.isfinite(d.t_cue):
+            return None
+        out = {"t_s": d.t_cue, "cue_s": d.t_cue, "shift_s": d.need}
+        if d.window is not None:
+            out["clutch_up_from_s"], out["clutch_up_to_s"] = d.window
+        return out
 
     return CheckBatch(
         id="shift_window",
@@ -455,8 +471,8 @@ def shift_window(
     )
 
 
-def _advice_no_window(d: dict[str, object], spec: ShiftSpec) -> str:
-    if not math.isfinite(float(d["t_cue"])):  # type: ignore[arg-type]
+def _advice_no_window(d: WindowInfo, spec: ShiftSpec) -> str:
+    if not math.isfinite(d.t_cue):
         return "complete the turn (more steering or entry speed) so the cue comes at all"
     return (
         f"the {spec.what_unloaded()} must leave the ground after the cue: cross the top nosing "
@@ -494,7 +510,7 @@ def clutch_mismatch(
     for b in range(B):
         starts = np.nonzero(on[b, 1:] & ~on[b, :-1])[0] + 1
         worst: dict[str, float] | None = None
-        for i in starts:
+        for i in (int(k) for k in starts):
             j_end = int(np.searchsorted(t, t[i] + window))
             again = np.nonzero(~on[b, i:j_end])[0]
             if len(again):
