@@ -16,6 +16,7 @@ Only tests register it (``KindEntry("toy_kind")``); it is not part of the produc
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,8 @@ class ToyScenario(BaseModel):
     zone_near_m: float = Field(ge=0.0)
     zone_far_m: float = Field(gt=0.0)
     max_touchdown_speed_m_s: float = Field(gt=0.0)
+    # seconds of sleep per simulated batch: keeps chunks in flight in the backend tests
+    delay_s: float = Field(0.0, ge=0.0)
     uncertainty: ToyUncertainty | None = None
 
 
@@ -59,6 +62,7 @@ class ToyPlan:
     zone_near_m: float
     zone_far_m: float
     max_touchdown_speed_m_s: float
+    delay_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ def build_plan(model: ToyScenario, path: Path) -> ToyPlan:
         zone_near_m=model.zone_near_m,
         zone_far_m=model.zone_far_m,
         max_touchdown_speed_m_s=model.max_touchdown_speed_m_s,
+        delay_s=model.delay_s,
     )
 
 
@@ -162,6 +167,8 @@ class ToyMonteCarlo:
         return ToySamples(np.full(n, plan.speed_m_s), np.full(n, plan.angle_rad))
 
     def simulate_batch(self, plan: ToyPlan, samples: ToySamples) -> BatchOutcome:
+        if plan.delay_s:
+            time.sleep(plan.delay_s)
         r, t, vz = _flight(samples)
         return BatchOutcome(
             checks=[check_landing_zone(plan, r), check_touchdown(plan, vz)],

@@ -1,30 +1,40 @@
-"""``stuntsim mc``: Monte Carlo landing dispersion of a jump scenario with an [uncertainty] table.
+"""``stuntsim mc SCENARIO -n N --seed S``: the Monte Carlo of any kind with an [uncertainty] table.
 
-Heavy modules (numpy, scipy, pyarrow, matplotlib, dask) are imported inside the command.
+The kind contributes its :class:`~stuntsim.kinds.MonteCarlo`; the driver
+(stuntsim.uncertainty.driver) and the presenters (stuntsim.report.montecarlo) are the same for
+every kind. Heavy modules (numpy, scipy, pyarrow, matplotlib, dask) are imported inside the
+command.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from stuntsim.cli.app import (
     JsonOpt,
+    Output,
     ReportOpt,
     ScenarioArg,
     Units,
     UnitsOpt,
     check_out,
     console,
+    display_for,
+    echo_json,
+    print_written,
     render_report,
+    write_outputs,
 )
 from stuntsim.errors import ScenarioError, StuntsimError
 
-SamplesOpt = Annotated[
-    int, typer.Option("-n", "--samples", min=2, help="Number of simulated jumps.")
-]
+if TYPE_CHECKING:
+    from stuntsim.report.parquet import ParquetSink
+    from stuntsim.uncertainty.driver import Job, MonteCarloStats
+
+SamplesOpt = Annotated[int, typer.Option("-n", "--samples", min=2, help="Number of samples.")]
 SeedOpt = Annotated[
     int | None,
     typer.Option("--seed", min=0, help="Seed of the random streams (default: a fresh one)."),
@@ -44,8 +54,7 @@ ChunkOpt = Annotated[
     typer.Option(
         "--chunk-size",
         min=1,
-        help="Samples per task, rounded up to whole seed blocks of 4096 (results do not "
-        "depend on it).",
+        help="Samples per task, rounded up to whole seed blocks (results do not depend on it).",
     ),
 ]
 WorkersOpt = Annotated[
@@ -67,13 +76,17 @@ def mc(
     chunk_size: ChunkOpt = None,
     workers: WorkersOpt = None,
 ) -> None:
-    """Monte Carlo landing dispersion: mean point, CEP, 95 % ellipse, P(in LZ), check rates."""
+    """Monte Carlo of a scenario: P(GO), each check's failure rate and margins, and the kind's
+    own statistics (the jump's landing dispersion)."""
     import secrets
 
-    from stuntsim.report.export import atomic_write, to_json_text
+    from stuntsim.report import montecarlo as rep
+    from stuntsim.report.export import to_json_text
+    from stuntsim.report.parquet import ParquetSink
     from stuntsim.scenario import load
     from stuntsim.scenario.load import read_toml
-    from stuntsim.units import Display
+    from stuntsim.uncertainty.backends import make_backend
+    from stuntsim.uncertainty.driver import prepare
 
     check_out(out, ".parquet", "--out")
     check_out(report, ".html", "--report")
@@ -84,79 +97,79 @@ def mc(
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         raise StuntsimError(f"--scheduler {scheduler}: give an address such as tcp://HOST:8786")
     loaded = load(scenario)
-    if loaded.kind.name != "jump":
-        raise ScenarioError(scenario, "kind", "mc runs jump scenarios only")
-    plan = loaded.plan
-    unc = loaded.model.uncertainty
-    if unc is None or not unc.keys():
+    kind, plan = loaded.kind, loaded.plan
+    montecarlo = kind.montecarlo
+    unc = montecarlo.uncertainty(loaded.model)
+    if unc is None:
         raise ScenarioError(
             scenario, "uncertainty", "a Monte Carlo run needs an [uncertainty] table with a key"
         )
-    from stuntsim.jump.uncertainty import validate
-
-    validate(unc, plan, scenario)
+    validate = getattr(montecarlo, "validate", None)
+    if validate is not None:
+        validate(plan, unc, scenario)
     seed = secrets.randbits(63) if seed is None else int(seed)
-    display = Display(units.value)
+    display = display_for(units)
 
-    from stuntsim.report import montecarlo as rep
-    from stuntsim.sim.backends import make_backend
-    from stuntsim.sim.montecarlo import Job, limits_from_checks
-
-    kind = loaded.kind
-    nominal = kind.simulate(plan)  # the nominal plan (with its solved release point, if any)
-    prov = rep.provenance(Path(scenario), plan, read_toml(scenario).get("uncertainty", {}))
-    job = Job(
-        plan=plan,
-        uncertainty=unc,
-        seed=seed,
-        exit_east=float(nominal.outcome.exit_pos[0, 0]),
-        exit_north=float(nominal.outcome.exit_pos[0, 1]),
-        origin_east=float(nominal.landing_east_m),
-        origin_north=float(nominal.landing_north_m),
-        limits=limits_from_checks(nominal.checks, plan),
-        full=out is not None,
+    nominal = kind.simulate(plan)
+    extra_prov = getattr(montecarlo, "provenance", None)
+    prov = rep.provenance(
+        Path(scenario),
+        read_toml(scenario).get("uncertainty", {}),
+        extra_prov(plan, Path(scenario)) if extra_prov is not None else None,
     )
+    job = prepare(kind, plan, unc, seed, full=out is not None)
     sink = None
     if out is not None:
         meta = {
+            "stuntsim.kind": kind.name,
             "stuntsim.seed": str(seed),
             "stuntsim.n": str(samples),
-            "stuntsim.seed_block": "4096",
+            "stuntsim.seed_block": str(job.seed_block),
+            "stuntsim.verdict_codes": "0 GO, 1 CAUTION, 2 NO-GO",
             "stuntsim.scenario": prov["scenario"],
             "stuntsim.scenario_sha256": prov["scenario_sha256"],
             "stuntsim.version": prov["stuntsim_version"],
             "stuntsim.uncertainty": to_json_text(prov["uncertainty"]),
         }
-        if "winds_file_sha256" in prov:
-            meta["stuntsim.winds_file_sha256"] = prov["winds_file_sha256"]
-        sink = rep.ParquetSink(out, meta)
+        for key, value in prov.items():
+            if key.endswith("_sha256") and f"stuntsim.{key}" not in meta:
+                meta[f"stuntsim.{key}"] = str(value)
+        sink = ParquetSink(out, meta)
     try:
         with make_backend(scheduler=scheduler, cluster=cluster, workers=workers) as backend:
             backend.start(job)  # worker processes start before the progress bar's thread
-            disp = _run_with_progress(job, samples, backend, chunk_size, nominal, sink)
+            stats = _run_with_progress(job, samples, backend, chunk_size, sink)
         if sink is not None:
             sink.close()
             sink = None
     finally:
         if sink is not None:
             sink.abort()
-    outputs: list[tuple[Path, str]] = []
+    name = kind.title(nominal)
+    outputs: list[Output] = []
     if report is not None:
-        extra = rep.report_sections(disp, plan, display)
-        html = render_report(kind, nominal, display, f"{scenario} — Monte Carlo", extra=extra)
-        outputs.append((report, html))
-    if json_out:
-        typer.echo(to_json_text(rep.to_json(disp, plan, prov, nominal)))
-    else:
-        rep.summary(disp, plan, console(), display)
-    for path, text in outputs:
-        atomic_write(path, text)
-    if not json_out:
-        for path in [p for p in (out, report) if p is not None]:
-            console().print(f"wrote {path}")
+        sections = rep.report_sections(stats, display)
+        hook = getattr(kind.presenter, "mc_report_sections", None)
+        if hook is not None:
+            sections = [*hook(plan, stats, display), *sections]
+        subtitle = f"{scenario} — Monte Carlo, {stats.n:,} samples, seed {stats.seed}"
+        outputs.append((report, render_report(kind, nominal, display, subtitle, extra=sections)))
+    doc = rep.to_json(kind.name, name, nominal.checks, stats, prov) if json_out else None
+    write_outputs(outputs)
+    if doc is not None:
+        echo_json(doc)
+        return
+    con = console()
+    rep.summary(stats, name, con)
+    hook = getattr(kind.presenter, "mc_summary", None)
+    if hook is not None:
+        hook(plan, stats, con, display)
+    print_written([out, report])
 
 
-def _run_with_progress(job, samples, backend, chunk_size, nominal, sink):
+def _run_with_progress(
+    job: Job, samples: int, backend: Any, chunk_size: int | None, sink: ParquetSink | None
+) -> MonteCarloStats:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -166,10 +179,10 @@ def _run_with_progress(job, samples, backend, chunk_size, nominal, sink):
         TimeRemainingColumn,
     )
 
-    from stuntsim.sim.montecarlo import run_montecarlo
+    from stuntsim.uncertainty.driver import run_montecarlo
 
     with Progress(
-        TextColumn("[bold]jumps"),
+        TextColumn("[bold]samples"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -183,7 +196,6 @@ def _run_with_progress(job, samples, backend, chunk_size, nominal, sink):
             samples,
             backend,
             chunk_size=chunk_size,
-            nominal_checks=nominal.checks,
             on_chunk=lambda res: progress.advance(task, res.stop - res.start),
             on_table=sink.write if sink is not None else None,
         )

@@ -1,17 +1,31 @@
-"""Presenters of a Monte Carlo dispersion: JSON, rich summary, Parquet records, HTML section."""
+"""Presenters of a Monte Carlo run, the same for every kind: JSON, rich summary, HTML sections.
+
+The generic part shows what every kind's run has (stuntsim.uncertainty.driver.MonteCarloStats):
+the probability that the plan goes right (``p_go`` with its Clopper-Pearson interval), how often
+each check fails, and the distribution of each check's margin. A kind adds its own parts through
+optional hooks of its presenter (looked up with ``getattr``; docs/architecture.md):
+
+- ``mc_summary(plan, stats, console, display)``: more summary lines (the jump's dispersion);
+- ``mc_report_sections(plan, stats, display) -> list[Section]``: more report sections (the
+  jump's landing plot, where the car's failed samples went).
+
+Degrees, percent and rounding live here; the stats are SI and fractions.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import math
-import os
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from stuntsim.report.summary import escape, kv_table
 
-from stuntsim.report.summary import kv_table
+if TYPE_CHECKING:
+    from stuntsim.checks import Check
+    from stuntsim.uncertainty.driver import MonteCarloStats
+
+MAX_HISTOGRAMS = 6  # margin histograms in the report: the checks failing most often first
 
 # --- provenance ------------------------------------------------------------------------------
 
@@ -24,336 +38,201 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def provenance(scenario: Path, plan: Any, raw_uncertainty: dict[str, Any]) -> dict[str, Any]:
-    """Where a run came from: file hashes (scenario and winds file), version, the table."""
+def provenance(
+    scenario: Path, raw_uncertainty: Mapping[str, Any], extra: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Where a run came from: the scenario's SHA-256, the version, the ``[uncertainty]`` table
+    as written, and what the kind adds (``montecarlo.provenance(plan, path)``: data files and
+    their hashes)."""
     from stuntsim import __version__
-    from stuntsim.scenario.world import winds_file_path
 
     prov: dict[str, Any] = {
         "stuntsim_version": __version__,
         "scenario": str(scenario),
         "scenario_sha256": sha256_file(scenario),
-        "uncertainty": raw_uncertainty,
+        "uncertainty": dict(raw_uncertainty),
     }
-    wf = winds_file_path(plan.scenario.atmosphere, scenario)
-    if wf is not None:
-        prov["winds_file"] = str(wf)
-        prov["winds_file_sha256"] = sha256_file(wf)
+    prov.update(extra or {})
     return prov
 
 
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def to_json(disp: Any, plan: Any, prov: dict[str, Any], nominal: Any) -> dict[str, Any]:
-    lat, lon = plan.site.to_geodetic(disp.mean_east_m, disp.mean_north_m)
-    return {
-        "kind": "jump-montecarlo",
-        "name": plan.name,
-        "n": disp.n,
-        "seed": disp.seed,
-        "mean_east_m": disp.mean_east_m,
-        "mean_north_m": disp.mean_north_m,
-        "mean_lat": float(lat),
-        "mean_lon": float(lon),
-        "cep50_m": disp.cep50_m,
-        "cep90_m": disp.cep90_m,
-        "cep_about": "mean landing point",
-        "ellipse95": disp.ellipse95,
-        "covariance_m2": disp.cov.tolist(),
-        "lz_radius_m": disp.lz_radius_m,
-        "p_in_lz": disp.p_in_lz,
-        "p_in_lz_ci": None if disp.p_in_lz_ci is None else list(disp.p_in_lz_ci),
-        "p_in_lz_ci_method": "Clopper-Pearson exact, 95 %",
-        "deploy_altitude_m": disp.deploy_altitude,
-        "freefall_time_s": disp.freefall_time,
-        "checks": disp.checks,
-        "nominal": {
-            "landing_east_m": nominal.landing_east_m,
-            "landing_north_m": nominal.landing_north_m,
-            "exit_east_m": float(nominal.outcome.exit_pos[0, 0]),
-            "exit_north_m": float(nominal.outcome.exit_pos[0, 1]),
-            "deploy_altitude_m": float(nominal.outcome.deploy_pos[0, 2]),
-            "freefall_time_s": nominal.freefall_time_s,
-        },
-        "provenance": prov,
-        "run": disp.run,
-    }
+def to_json(
+    kind_name: str,
+    name: str,
+    nominal_checks: list[Check],
+    stats: MonteCarloStats,
+    prov: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The envelope of the nominal plan (kind, name, verdict, checks), the Monte Carlo keys
+    (n, seed, p_go, p_go_ci, check_failure_rates, margins, ...), the kind's own statistics,
+    then provenance and run."""
+    from stuntsim.report.envelope import head, merge
+
+    doc = head(kind_name, name, nominal_checks)
+    doc["verdict_of"] = "the nominal plan; p_go is the fraction of samples whose verdict is GO"
+    merge(doc, stats.to_json())
+    doc["provenance"] = dict(prov)
+    doc["run"] = dict(stats.run)
+    return doc
 
 
 # --- rich summary ----------------------------------------------------------------------------
 
 
-def _ci(ci: Any) -> str:
-    return "" if ci is None else f"  (95 % CI {ci[0]:.2%} – {ci[1]:.2%})"
+def _pct(x: float) -> str:
+    return f"{x:.2%}"
 
 
-def summary(disp: Any, plan: Any, console: Any, d: Any) -> None:
+def _ci(ci: tuple[float, float] | list[float]) -> str:
+    return f"{ci[0]:.2%} – {ci[1]:.2%}"
+
+
+def _margin(v: float | None) -> str:
+    return "—" if v is None else f"{v:+.3g}"
+
+
+def summary(stats: MonteCarloStats, name: str, console: Any) -> None:
+    """The generic summary: P(GO) and the verdict counts, then every check's failure rate and
+    margin quantiles."""
     from rich.table import Table
 
-    e = disp.ellipse95
-    console.print(f"[bold]{plan.name}[/]  —  Monte Carlo, {disp.n:,} jumps, seed {disp.seed}")
+    console.print(
+        f"[bold]{escape(name)}[/]  —  Monte Carlo, {stats.n:,} samples, seed {stats.seed}"
+    )
+    vc = stats.verdict_counts
     rows = [
-        (
-            "mean landing point",
-            f"{d.fmt(disp.mean_east_m, 'distance')} E, {d.fmt(disp.mean_north_m, 'distance')} N",
-        ),
-        (
-            "CEP50 / CEP90 (about the mean)",
-            f"{d.fmt(disp.cep50_m, 'distance')} / {d.fmt(disp.cep90_m, 'distance')}",
-        ),
-        (
-            "95 % ellipse",
-            f"{d.fmt(e['semi_major_m'], 'distance')} x {d.fmt(e['semi_minor_m'], 'distance')}"
-            f" (semi-axes), major axis {e['azimuth_deg']:.0f}° true; holds "
-            f"{e['coverage']:.1%} of the samples",
-        ),
+        ("P(GO)", f"{_pct(stats.p_go)}  (95 % CI {_ci(stats.p_go_ci)})"),
+        ("verdicts", f"GO {vc['GO']:,}, CAUTION {vc['CAUTION']:,}, NO-GO {vc['NO-GO']:,}"),
     ]
-    if disp.p_in_lz is not None:
-        rows.append(
-            (
-                f"in the LZ ({d.fmt(disp.lz_radius_m, 'distance')})",
-                f"{disp.p_in_lz:.2%}{_ci(disp.p_in_lz_ci)}",
-            )
-        )
-    for label, dist, qty in (
-        ("deployment altitude", disp.deploy_altitude, "altitude"),
-        ("freefall time", disp.freefall_time, None),
-    ):
-        if dist.get("n", 0) == 0:
-            rows.append((label, "— (no sample deploys)"))
-            continue
-        q = dist["quantiles"]
-
-        def f(v: float, qty: str | None = qty) -> str:
-            return d.fmt(v, qty) if qty else f"{v:.1f} s"
-
-        rows.append((label, f"median {f(q['p50'])}, 5–95 % {f(q['p05'])} – {f(q['p95'])}"))
-    run = disp.run
-    if run.get("jumps_per_s"):
+    run = stats.run
+    if run.get("samples_per_s"):
         rows.append(
             (
                 "run",
                 f"{run['backend']}, {run['workers']} workers, {run['wall_s']:.1f} s, "
-                f"{run['jumps_per_s']:,.0f} jumps/s",
+                f"{run['samples_per_s']:,.0f} samples/s",
             )
         )
-    console.print(kv_table("Landing dispersion", rows))
-    t = Table(title="Checks across the samples")
-    for col in ("check", "failing", "95 % CI", "how"):
-        t.add_column(col, justify="left" if col in ("check", "how") else "right")
-    for cid, c in disp.checks.items():
-        ci = c.get("rate_ci")
-        style = "red" if c["rate"] > 0 and c["severity"] == "fail" else ""
-        rate = f"[{style}]{c['rate']:.2%}[/]" if style else f"{c['rate']:.2%}"
+    console.print(kv_table("Monte Carlo", rows))
+    t = Table(title="Checks across the samples (margin >= 0 passes)")
+    for col in ("check", "severity", "failing", "95 % CI", "margin p05", "p50", "p95"):
+        t.add_column(col, justify="left" if col in ("check", "severity") else "right")
+    for c in stats.checks:
+        rate = stats.check_failure_rates[c.id]
+        m = stats.margins[c.id]
+        style = "red" if rate > 0 and c.severity == "fail" else ("yellow" if rate > 0 else "")
+        shown = f"[{style}]{_pct(rate)}[/]" if style else _pct(rate)
         t.add_row(
-            cid,
-            rate,
-            "—" if ci is None else f"{ci[0]:.2%} – {ci[1]:.2%}",
-            "per sample" if c["per_sample"] else "nominal run",
+            escape(c.id),
+            c.severity,
+            shown,
+            _ci(stats.check_failure_rates_ci[c.id]),
+            _margin(m["p05"]),
+            _margin(m["p50"]),
+            _margin(m["p95"]),
         )
     console.print(t)
-
-
-# --- Parquet ---------------------------------------------------------------------------------
-
-
-class ParquetSink:
-    """Streams chunk records into a Parquet file written beside the target and renamed into
-    place at the end (the same atomic pattern as report.export.atomic_write), so a failed run
-    leaves no partial file. File metadata: seed, scenario SHA-256 and the rest of the
-    provenance (keys ``stuntsim.*``)."""
-
-    def __init__(self, path: str | Path, metadata: dict[str, str]) -> None:
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:  # pragma: no cover - the parquet extra is not installed
-            from stuntsim.errors import StuntsimError
-
-            raise StuntsimError("--out needs pyarrow: pip install 'stuntsim[parquet]'") from None
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
-        os.close(fd)
-        self.metadata = {k.encode(): v.encode() for k, v in metadata.items()}
-        self.writer = None
-        self.schema = None
-        self.rows = 0
-
-    def write(self, table: dict[str, np.ndarray]) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        cols = {
-            k: (pa.array(list(v)) if v.dtype == object else pa.array(v)) for k, v in table.items()
-        }
-        t = pa.table(cols)
-        if self.writer is None:
-            self.schema = t.schema.with_metadata(self.metadata)
-            self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
-        self.writer.write_table(t.cast(self.schema))
-        self.rows += t.num_rows
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes it private; a result file is not
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        if self.writer is not None:
-            try:
-                self.writer.close()
-            finally:
-                self.writer = None
-        Path(self.tmp).unlink(missing_ok=True)
 
 
 # --- HTML ------------------------------------------------------------------------------------
 
 
-def ellipse_points(disp: Any, m: int = 181) -> tuple[np.ndarray, np.ndarray]:
-    """The 95 % ellipse as (east, north) points: mean + sqrt(chi2) L (cos t, sin t), L L^T = S."""
-    t = np.linspace(0.0, 2.0 * math.pi, m)
-    lam, vec = np.linalg.eigh(disp.cov)
-    lam = np.maximum(lam, 0.0)
-    pts = vec @ (
-        np.sqrt(disp.ellipse95["chi2_factor"] * lam)[:, None] * np.stack([np.cos(t), np.sin(t)])
-    )
-    return disp.mean_east_m + pts[0], disp.mean_north_m + pts[1]
-
-
-def report_sections(disp: Any, plan: Any, d: Any) -> list[Any]:
-    from matplotlib.patches import Circle
+def report_sections(stats: MonteCarloStats, display: Any) -> list[Any]:
+    """P(GO), the failure-rate table, the margin ranges of every check, and histograms of the
+    margins of the checks that fail most often."""
+    import numpy as np
 
     from stuntsim.report.html import Section, new_figure, table_html
 
-    ld = d.label("distance")
-    fig = new_figure(6.8, 6.2)
-    ax = fig.subplots()
-    m = len(disp.plot_east)
-    ax.plot(
-        d.value(disp.plot_east, "distance"),
-        d.value(disp.plot_north, "distance"),
-        ".",
-        ms=1.5,
-        alpha=0.35 if m > 2000 else 0.7,
-        color="#0969da",
-        label=f"landings ({m:,} of {disp.n:,})",
-        rasterized=m > 5000,
-    )
-    ee, en = ellipse_points(disp)
-    ax.plot(
-        d.value(ee, "distance"),
-        d.value(en, "distance"),
-        color="#cf222e",
-        lw=1.6,
-        label="95 % ellipse",
-    )
-    ax.plot(
-        [d.value(disp.mean_east_m, "distance")],
-        [d.value(disp.mean_north_m, "distance")],
-        marker="+",
-        ms=12,
-        color="#cf222e",
-        ls="",
-        label="mean landing point",
-    )
-    ax.plot([0], [0], marker="*", ms=14, color="#bf8700", ls="", label="target")
-    if disp.lz_radius_m:
-        ax.add_patch(
-            Circle(
-                (0, 0),
-                d.value(disp.lz_radius_m, "distance"),
-                fill=False,
-                ec="#bf8700",
-                ls="--",
-                lw=1.4,
-                label="landing zone",
-            )
-        )
-    ax.set_aspect("equal", adjustable="datalim")
-    ax.set_xlabel(f"east ({ld})")
-    ax.set_ylabel(f"north ({ld})")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="best", fontsize=8)
-    e = disp.ellipse95
-    rows = [
-        ["samples", f"{disp.n:,} (seed {disp.seed})"],
-        [
-            "mean landing point",
-            f"{d.fmt(disp.mean_east_m, 'distance')} E, {d.fmt(disp.mean_north_m, 'distance')} N",
-        ],
-        [
-            "CEP50 / CEP90 about the mean",
-            f"{d.fmt(disp.cep50_m, 'distance')} / {d.fmt(disp.cep90_m, 'distance')}",
-        ],
-        [
-            "95 % ellipse (chi² 2 dof = 5.991)",
-            f"{d.fmt(e['semi_major_m'], 'distance')} × {d.fmt(e['semi_minor_m'], 'distance')}, "
-            f"major axis {e['azimuth_deg']:.0f}° true, holds {e['coverage']:.1%}",
-        ],
+    vc = stats.verdict_counts
+    head_rows = [
+        ["samples", f"{stats.n:,} (seed {stats.seed}, seed blocks of {stats.seed_block:,})"],
+        ["P(GO)", f"{_pct(stats.p_go)} (95 % CI {_ci(stats.p_go_ci)}, Clopper-Pearson)"],
+        ["GO / CAUTION / NO-GO", f"{vc['GO']:,} / {vc['CAUTION']:,} / {vc['NO-GO']:,}"],
     ]
-    if disp.p_in_lz is not None:
-        rows.append(["P(in landing zone)", f"{disp.p_in_lz:.2%}{_ci(disp.p_in_lz_ci)}"])
+    rows = []
+    for c in stats.checks:
+        m = stats.margins[c.id]
+        rows.append(
+            [
+                c.id,
+                c.severity,
+                _pct(stats.check_failure_rates[c.id]),
+                _ci(stats.check_failure_rates_ci[c.id]),
+                _margin(m["p05"]),
+                _margin(m["p50"]),
+                _margin(m["p95"]),
+                c.source,
+            ]
+        )
+    header = ["check", "severity", "failing", "95 % CI", "margin p05", "p50", "p95", "source"]
     sections = [
         Section(
-            "Monte Carlo landing dispersion",
-            figures=[fig],
-            html=table_html(["", "value"], rows),
+            "Monte Carlo: how likely the plan goes right",
+            html=table_html(["", "value"], head_rows) + table_html(header, rows, cls="mc-checks"),
             note=(
-                "Every sample flies the same kernel as the nominal plan with its own wind, exit, "
-                "deployment, drag and canopy drawn from the scenario's [uncertainty] table. "
-                "The ellipse is the 95 % contour of the normal with the samples' covariance; "
-                "the P(in LZ) interval is Clopper-Pearson exact."
+                "Every sample runs the same checks as the nominal plan, on inputs drawn from the "
+                "scenario's [uncertainty] table. P(GO) is the fraction of samples with no "
+                "failing check and no caution. A check's margin is dimensionless: >= 0 passes, "
+                "< 0 fails (each check documents its own)."
             ),
         )
     ]
-    fig2 = None
-    if disp.deploy_altitude.get("n", 0) and disp.freefall_time.get("n", 0):
-        la = d.label("altitude")
-        fig2 = new_figure(7.5, 3.2)
-        ax1, ax2 = fig2.subplots(1, 2)
-        for ax_, dist, lab in (
-            (ax1, disp.deploy_altitude, f"deployment altitude ({la} MSL)"),
-            (ax2, disp.freefall_time, "freefall time (s)"),
-        ):
-            hist = dist["histogram"]
-            edges = np.asarray(hist["edges"])
-            if "altitude" in lab:
-                edges = d.value(edges, "altitude")
-            ax_.stairs(hist["counts"], edges, fill=True, color="#0969da", alpha=0.6)
-            med = dist["quantiles"]["p50"]
-            ax_.axvline(
-                d.value(med, "altitude") if "altitude" in lab else med,
-                color="#cf222e",
-                lw=1.2,
-                label="median",
-            )
-            ax_.set_ylabel("samples")
-            ax_.set_xlabel(lab)
-            ax_.grid(alpha=0.3)
-        chk_rows = [
-            [
-                cid,
-                f"{c['rate']:.2%}",
-                "—"
-                if c.get("rate_ci") is None
-                else f"{c['rate_ci'][0]:.2%} – {c['rate_ci'][1]:.2%}",
-                "per sample" if c["per_sample"] else "nominal run",
-            ]
-            for cid, c in disp.checks.items()
+    if stats.checks:
+        k = len(stats.checks)
+        fig = new_figure(7.5, 0.9 + 0.32 * k)
+        ax = fig.subplots()
+        for i, c in enumerate(stats.checks):
+            m = stats.margins[c.id]
+            y = k - 1 - i
+            if m["p05"] is None:
+                continue
+            colour = "#cf222e" if stats.check_failure_rates[c.id] > 0 else "#1a7f37"
+            ax.plot([m["min"], m["max"]], [y, y], color="#8c959f", lw=1)
+            ax.plot([m["p05"], m["p95"]], [y, y], color=colour, lw=5, solid_capstyle="butt")
+            ax.plot([m["p50"]], [y], "|", color="#1b1f24", ms=12, mew=2)
+        ax.axvline(0.0, color="#1b1f24", lw=1, ls="--")
+        ax.set_yticks(range(k), [c.id for c in reversed(stats.checks)])
+        ax.set_xlabel("margin (>= 0 passes): 5-95 % bar, median tick, min-max line")
+        lo = min((stats.margins[c.id]["p05"] or 0.0) for c in stats.checks)
+        hi = max((stats.margins[c.id]["p95"] or 0.0) for c in stats.checks)
+        span = max(hi - lo, 1e-3)
+        ax.set_xlim(lo - 0.5 * span, hi + 0.5 * span)
+        ax.grid(alpha=0.3, axis="x")
+        figures = [fig]
+        varied = [
+            (i, c)
+            for i, c in enumerate(stats.checks)
+            if stats.margins[c.id]["min"] is not None
+            and stats.margins[c.id]["min"] != stats.margins[c.id]["max"]
         ]
+        varied.sort(key=lambda ic: -stats.check_failure_rates[ic[1].id])
+        varied = varied[:MAX_HISTOGRAMS]
+        if varied:
+            cols = min(3, len(varied))
+            rws = -(-len(varied) // cols)
+            fig2 = new_figure(7.5, 2.4 * rws)
+            axes = np.atleast_1d(fig2.subplots(rws, cols)).ravel()
+            for ax2, (i, c) in zip(axes, varied, strict=False):
+                x = stats.margin_samples[i]
+                x = x[np.isfinite(x)]
+                ax2.hist(x, bins=40, color="#0969da", alpha=0.7)
+                ax2.axvline(0.0, color="#cf222e", lw=1.2)
+                ax2.set_title(c.id, fontsize=9)
+                ax2.set_xlabel("margin", fontsize=8)
+                ax2.tick_params(labelsize=7)
+            for ax2 in axes[len(varied) :]:
+                ax2.set_visible(False)
+            figures.append(fig2)
         sections.append(
             Section(
-                "Monte Carlo distributions and failing checks",
-                figures=[fig2],
-                html=table_html(["check", "failing", "95 % CI", "evaluated"], chk_rows),
+                "Monte Carlo margins",
+                figures=figures,
+                note="Margins left of the dashed line fail. Histograms: the checks whose margin "
+                "varies across the samples, those failing most often first.",
             )
         )
     return sections

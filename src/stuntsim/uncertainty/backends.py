@@ -1,10 +1,11 @@
 """Where Monte Carlo chunks run: a local process pool, or a Dask distributed cluster.
 
-Both backends take the same :class:`~stuntsim.sim.montecarlo.Job` (sent to each worker once)
-and a list of sample ranges, and yield the chunk results **in range order**, with a bounded
-number of chunks in flight so that memory stays bounded however many chunks there are. Since a
-chunk's result depends only on the job and its range, the results are identical on every
-backend; a chunk lost with a worker is simply computed again.
+Both backends take the same :class:`~stuntsim.uncertainty.driver.Job` of any kind (sent to
+each worker once) and a list of sample ranges (whole seed blocks), and yield the chunk results
+**in range order**, with a bounded number of chunks in flight so that memory stays bounded
+however many chunks there are. Since a chunk's result depends only on the job and its range,
+the results are identical on every backend; a chunk lost with a worker is simply computed
+again.
 
 - ``LocalBackend(workers)``: ``concurrent.futures.ProcessPoolExecutor`` with one process per
   core by default (``os.cpu_count()``); one worker runs in-process. On Linux the workers are
@@ -24,9 +25,14 @@ import os
 import pickle
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stuntsim.errors import StuntsimError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from stuntsim.uncertainty.driver import ChunkResult
 
 RETRIES = 3
 
@@ -38,8 +44,8 @@ def _init_worker(job_bytes: bytes) -> None:
     _JOB = pickle.loads(job_bytes)
 
 
-def _local_chunk(start: int, stop: int):
-    from stuntsim.sim.montecarlo import run_chunk
+def _local_chunk(start: int, stop: int) -> ChunkResult:
+    from stuntsim.uncertainty.driver import run_chunk
 
     return run_chunk(_JOB, start, stop)
 
@@ -53,8 +59,8 @@ class LocalBackend:
         self.workers = int(workers or os.cpu_count() or 1)
         if self.workers < 1:
             raise StuntsimError("--workers must be at least 1")
-        self._pool = None
-        self._job_id = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._job_id: int | None = None
 
     def __enter__(self) -> LocalBackend:
         return self
@@ -83,26 +89,28 @@ class LocalBackend:
         list(self._pool.map(_noop_wait, range(self.workers)))
         self._job_id = id(job)
 
-    def imap(self, job: Any, ranges: list[tuple[int, int]]) -> Iterator[Any]:
-        from stuntsim.sim.montecarlo import run_chunk
+    def imap(self, job: Any, ranges: list[tuple[int, int]]) -> Iterator[ChunkResult]:
+        from stuntsim.uncertainty.driver import run_chunk
 
         if self.workers == 1 or len(ranges) == 1:
             for a, b in ranges:
                 yield run_chunk(job, a, b)
             return
         self.start(job)
+        pool = self._pool
+        assert pool is not None
         window = 2 * self.workers + 1
-        pending: collections.deque = collections.deque()
+        pending: collections.deque[Future[ChunkResult]] = collections.deque()
         it = iter(ranges)
         for a, b in it:
-            pending.append(self._pool.submit(_local_chunk, a, b))
+            pending.append(pool.submit(_local_chunk, a, b))
             if len(pending) >= window:
                 break
         while pending:
             res = pending.popleft().result()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(self._pool.submit(_local_chunk, *nxt))
+                pending.append(pool.submit(_local_chunk, *nxt))
             yield res
 
     def close(self) -> None:
@@ -126,8 +134,8 @@ def _dask_job(job_bytes: bytes) -> Any:
     return pickle.loads(job_bytes)
 
 
-def _dask_chunk(job: Any, start: int, stop: int):
-    from stuntsim.sim.montecarlo import run_chunk
+def _dask_chunk(job: Any, start: int, stop: int) -> ChunkResult:
+    from stuntsim.uncertainty.driver import run_chunk
 
     return run_chunk(job, start, stop)
 
@@ -155,7 +163,8 @@ class DaskBackend:
             raise StuntsimError(
                 "the Dask backend needs dask and distributed: pip install 'stuntsim[dask]'"
             ) from None
-        self._cluster = None
+        self._cluster: Any = None
+        self.client: Any = None
         if cluster == "local":
             n = int(workers or os.cpu_count() or 1)
             self._cluster = distributed.LocalCluster(
@@ -174,8 +183,8 @@ class DaskBackend:
             self.close()
             raise StuntsimError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        self._job_future = None
-        self._job_id = None
+        self._job_future: Any = None
+        self._job_id: int | None = None
 
     def __enter__(self) -> DaskBackend:
         return self
@@ -194,13 +203,13 @@ class DaskBackend:
         )
         self._job_id = id(job)
 
-    def imap(self, job: Any, ranges: list[tuple[int, int]]) -> Iterator[Any]:
+    def imap(self, job: Any, ranges: list[tuple[int, int]]) -> Iterator[ChunkResult]:
         self.start(job)
         window = 2 * max(self.workers, 1) + 2
-        pending: collections.deque = collections.deque()
+        pending: collections.deque[Any] = collections.deque()
         it = iter(ranges)
 
-        def submit(a: int, b: int):
+        def submit(a: int, b: int) -> Any:
             return self.client.submit(
                 _dask_chunk, self._job_future, a, b, retries=RETRIES, pure=False
             )
@@ -220,7 +229,8 @@ class DaskBackend:
 
     def worker_pids(self) -> dict[str, int]:
         """Process id of each worker (tests use it to kill one mid-run)."""
-        return self.client.run(os.getpid)
+        pids: dict[str, int] = self.client.run(os.getpid)
+        return pids
 
     def close(self) -> None:
         client = getattr(self, "client", None)

@@ -1,1 +1,0 @@
-"""Solvers: batched fixed-step integration with event location, Monte Carlo, backends."""
