@@ -3,9 +3,9 @@
 Every stunt is the same pipeline::
 
     TOML --schema--> validated model --build--> Plan --simulate--> Result --> presenters
-                                                 |                    (summary, JSON, CSV, HTML)
-                                                 +--sample--> Samples --simulate_batch--> BatchOutcome
-                                                                 (the Monte Carlo, the searches)
+                                                 |                  (summary, JSON, CSV, HTML)
+                                                 +--sample--> Samples --simulate_batch-->
+                                                     BatchOutcome (the Monte Carlo, the searches)
 
 Each kind package (``jump/``, ``heli/``, ``car/``) has the same modules with the same roles:
 
@@ -84,7 +84,20 @@ class Presenter(Protocol[ResultT_contra]):
     """The presenters of one kind (a module or an object): SI data in, text out.
 
     ``to_json`` returns the kind's own part of the JSON document; the CLI wraps it in the common
-    envelope (schema_version, stuntsim_version, kind, name, verdict, checks).
+    envelope (schema_version, stuntsim_version, kind, name, verdict, checks: see
+    stuntsim.report.envelope); it must not set an envelope key. ``trajectory`` returns equal-length
+    columns for the CSV, ``t_s`` first.
+
+    Optional Monte Carlo hooks (looked up with ``getattr``; stuntsim.report.montecarlo):
+
+    - ``mc_summary(plan, stats, console, display) -> None``: lines printed after the generic
+      Monte Carlo summary (the jump's landing dispersion);
+    - ``mc_report_sections(plan, stats, display) -> list[Section]``: report sections placed
+      before the generic ones (the jump's landing plot, where the car's failed samples went).
+
+    ``stats`` is a :class:`stuntsim.uncertainty.driver.MonteCarloStats`: the generic figures,
+    ``stats.summary`` (what ``summarize`` returned) and the per-sample arrays in sample order
+    (``stats.columns``, ``stats.codes``: verdict codes, ``stats.margin_samples``).
     """
 
     def to_json(self, result: ResultT_contra) -> dict[str, Any]: ...
@@ -109,18 +122,40 @@ class MonteCarlo(Protocol[PlanT_contra]):
       batch of one with a batch of N).
     - ``simulate_batch(plan, samples)``: the batched simulation, a :class:`BatchOutcome`.
     - ``summarize(plan, columns)``: the kind's own statistics from the gathered per-sample
-      columns (the jump's landing dispersion), JSON-ready, SI.
+      columns (the jump's landing dispersion), JSON-ready, SI; merged into the ``mc --json``
+      document after the generic keys (n, seed, p_go, p_go_ci, verdict_counts,
+      check_failure_rates, check_failure_rates_ci, margins), which it cannot replace.
+
+    ``sample`` gets ``rng = default_rng(SeedSequence(seed, spawn_key=(block,)))`` and ``n`` = the
+    block's sample count (the last block may be short); to make a sample's inputs independent of
+    the run's size, draw each input from its own child stream
+    (``rng.bit_generator.seed_seq.spawn(k)``). ``simulate_batch`` must treat samples
+    independently (sample i's checks do not depend on the others in the batch).
+
+    Optional attributes and hooks (looked up with ``getattr``; stuntsim.uncertainty.driver,
+    stuntsim.cli.mc):
+
+    - ``seed_block: int``: samples per seed block (default 4096); a slow kernel may choose fewer
+      so that a short run still spreads over the workers;
+    - ``validate(plan, uncertainty, path) -> None``: raise ScenarioError for what the schema
+      cannot check (a spread that would make a quantity unphysical for this plan);
+    - ``provenance(plan, path) -> dict[str, str]``: more provenance entries (a data file and its
+      ``*_sha256``), written into the JSON and the Parquet metadata.
     """
 
     def uncertainty(self, model: Any) -> Any | None: ...
 
-    def sample(self, plan: PlanT_contra, uncertainty: Any, rng: np.random.Generator, n: int) -> Any: ...
+    def sample(
+        self, plan: PlanT_contra, uncertainty: Any, rng: np.random.Generator, n: int
+    ) -> Any: ...
 
     def nominal(self, plan: PlanT_contra, n: int) -> Any: ...
 
     def simulate_batch(self, plan: PlanT_contra, samples: Any) -> BatchOutcome: ...
 
-    def summarize(self, plan: PlanT_contra, columns: Mapping[str, NDArray[Any]]) -> dict[str, Any]: ...
+    def summarize(
+        self, plan: PlanT_contra, columns: Mapping[str, NDArray[Any]]
+    ) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
