@@ -153,3 +153,28 @@ def test_clutch_mismatch_batch():
 
 def test_getrag_estimates_are_marked():
     assert all("estimate" in v for v in GETRAG_280_FIRST.sources.values())
+
+
+def test_the_scenario_section_builds_the_spec():
+    import tomllib
+
+    from stuntsim.car.scenario import CarScenario
+    from stuntsim.car.shift import build_shift_spec
+
+    base = 'kind = "car"\n[start]\nspeed = "-40 km/h"\ngear = "R"\n'
+    m = CarScenario.model_validate(tomllib.loads(base))
+    assert build_shift_spec(m.shift, m.targets) == ShiftSpec()
+    m = CarScenario.model_validate(
+        tomllib.loads(
+            base + '[shift]\nunloaded = "all"\ncone_radius = "45 mm"\nknob_force = "200 N"\n'
+        )
+    )
+    spec = build_shift_spec(m.shift, m.targets)
+    assert spec.unloaded == "all" and spec.duration is None
+    assert spec.synchro.cone_radius == pytest.approx(0.045)
+    # torque scales with radius and force: 29.151 x (45/40) x (200/150) = 43.73 N m
+    assert spec.synchro.torque == pytest.approx(43.73, rel=1e-3)
+    assert spec.synchro.sources["cone_radius"] == "scenario [shift]"
+    # an explicit targets.shift_time is the whole duration
+    m = CarScenario.model_validate(tomllib.loads(base + '[targets]\nshift_time = "0.4 s"\n'))
+    assert build_shift_spec(m.shift, m.targets).duration == pytest.approx(0.4)

@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -567,3 +567,48 @@ def clutch_mismatch(
         describe=describe,
         at=at,
     )
+
+
+def build_shift_spec(section: Any, targets: Any | None = None) -> ShiftSpec:
+    """The plan's :class:`ShiftSpec` from the scenario's ``[shift]`` section (None: defaults).
+
+    ``targets.shift_time``, when the file sets it and ``[shift] duration`` does not, is taken as
+    the whole duration (the key predates the synchroniser model).
+    """
+    if section is None:
+        spec = ShiftSpec()
+    else:
+        over = {
+            k: getattr(section, k)
+            for k in ("input_inertia", "cone_friction", "cone_radius", "knob_force", "lever_ratio")
+            if getattr(section, k) is not None
+        }
+        if section.cone_angle is not None:
+            over["cone_half_angle"] = section.cone_angle
+        synchro = replace(GETRAG_280_FIRST, **over)
+        if over:
+            synchro = replace(
+                synchro,
+                sources={
+                    **GETRAG_280_FIRST.sources,
+                    **{k: "scenario [shift]" for k in over},
+                },
+            )
+        spec = ShiftSpec(
+            synchro=synchro,
+            cue_before_end=float(section.cue_before_end),
+            unloaded=section.unloaded,
+            duration=section.duration,
+            to_gear=int(section.to_gear),
+            clutch_down_s=float(section.clutch_down),
+            lever_out_s=float(section.lever_out),
+            lever_across_s=float(section.lever_across),
+            clutch_up_s=float(section.clutch_up),
+        )
+    if (
+        spec.duration is None
+        and targets is not None
+        and "shift_time" in getattr(targets, "model_fields_set", set())
+    ):
+        spec = replace(spec, duration=float(targets.shift_time))
+    return spec
