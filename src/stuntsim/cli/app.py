@@ -97,12 +97,18 @@ def render_report(
     display: Display,
     subtitle: str,
     extra: Sequence[Any] | None = None,
+    montecarlo: Any = None,
 ) -> str:
-    """The HTML report of one result: the kind's sections, then ``extra`` ones."""
+    """The HTML report of one result: the 3-D viewer, the kind's sections, then ``extra`` ones,
+    and the printed brief (``montecarlo``: the Monte Carlo statistics, drawn in the viewer)."""
     from stuntsim.report import html as report_html
+    from stuntsim.report.viewer import report_extras
 
     sections = [*kind.presenter.report_sections(result, display), *(extra or ())]
-    return report_html.render(kind.title(result), subtitle, result.checks, sections, display)
+    extras = report_extras(kind.name, result, display, montecarlo)
+    return report_html.render(
+        kind.title(result), subtitle, result.checks, sections, display, **extras
+    )
 
 
 Output = tuple[Path, str | bytes]

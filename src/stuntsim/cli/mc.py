@@ -153,7 +153,8 @@ def mc(
         if hook is not None:
             sections = [*hook(plan, stats, display), *sections]
         subtitle = f"{scenario} — Monte Carlo, {stats.n:,} samples, seed {stats.seed}"
-        outputs.append((report, render_report(kind, nominal, display, subtitle, extra=sections)))
+        html = render_report(kind, nominal, display, subtitle, extra=sections, montecarlo=stats)
+        outputs.append((report, html))
     doc = rep.to_json(kind.name, name, nominal.checks, stats, prov) if json_out else None
     write_outputs(outputs)
     if doc is not None:

@@ -94,7 +94,7 @@ h2,h3{break-after:avoid}figure,table{break-inside:avoid}
 .brief{border:2px solid #24292f;border-radius:6px;padding:.6rem 1rem;margin-top:2rem}
 .brief h2{margin:.2rem 0 .4rem}.brief table{font-size:.82rem;margin:.3rem 0}
 .brief .cols{display:flex;gap:1.2rem;flex-wrap:wrap}.brief .cols>div{flex:1 1 300px}
-.brief .big{font-size:1.15rem;font-weight:700}.brief td.src{font-size:.7rem}
+.brief td.num{white-space:nowrap}.brief td.src{font-size:.7rem}
 @media print{
 @page{size:A4;margin:10mm}
 body{margin:0;max-width:none;padding:0;font-size:8.5pt}

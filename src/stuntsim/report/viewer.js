@@ -33,11 +33,12 @@
     var dt = T[hi] - T[lo];
     return [lo, dt > 0 ? (t - T[lo]) / dt : 0];
   }
-  function lerp(a, iw) {
+  function lerp(a, iw) {                 // null (NaN, no value) stays null
     var i = iw[0], w = iw[1];
     if (a.length === 1) return a[0];
-    var b = a[Math.min(i + 1, a.length - 1)];
-    return a[i] + w * (b - a[i]);
+    var x = a[i], b = a[Math.min(i + 1, a.length - 1)];
+    if (x === null || b === null) return w < 0.5 ? x : b;
+    return x + w * (b - x);
   }
   function previous(a, iw) { return a[iw[1] >= 1 ? Math.min(iw[0] + 1, a.length - 1) : iw[0]]; }
 
@@ -198,14 +199,13 @@
   scene.add(body);
   var bodySize = bodySpec.size_m || 2;
   var gauges = (bodySpec.gauges || []).map(function (gs) {
-    var g = new THREE.BufferGeometry();
-    g.setAttribute("position", new THREE.Float32BufferAttribute([0, 0, 0, 0, 0, 1], 3));
-    var l = new THREE.Line(g, new THREE.LineBasicMaterial({color: gs.color || "#cf222e"}));
-    scene.add(l);
-    var dot = new THREE.Mesh(new THREE.SphereGeometry(gs.dot_m || 0.05, 10, 8),
-                             new THREE.MeshBasicMaterial({color: gs.color || "#cf222e"}));
-    scene.add(dot);
-    return {spec: gs, line: l, dot: dot};
+    var bar = new THREE.Mesh(new THREE.BoxGeometry(gs.width_m || 0.07, gs.width_m || 0.07, 1),
+      new THREE.MeshBasicMaterial({color: gs.color || "#cf222e", depthTest: false,
+                                   transparent: true, opacity: 0.9}));
+    bar.geometry.translate(0, 0, 0.5);     // grows up from its foot
+    bar.renderOrder = 5;
+    scene.add(bar);
+    return {spec: gs, bar: bar};
   });
   var followers = (S.followers || []).map(function (f) {
     var m = marker([0, 0, 0], f.color || "#8250df", 5);
@@ -318,14 +318,11 @@
     body.updateMatrixWorld(true);
     gauges.forEach(function (g) {
       var base = new THREE.Vector3().fromArray(g.spec.at).applyMatrix4(body.matrixWorld);
-      var v = lerp(S.channels[g.spec.channel].values, s.iw) * g.spec.scale;
-      var a = g.line.geometry.attributes.position;
-      a.setXYZ(0, base.x, base.y, base.z);
-      a.setXYZ(1, base.x, base.y, base.z + Math.max(v, 0));
-      a.needsUpdate = true;
-      g.line.geometry.computeBoundingSphere();
-      g.dot.position.copy(base);
-      g.dot.visible = v > 0;
+      var v = lerp(S.channels[g.spec.channel].values, s.iw);
+      var len = (v === null ? 0 : v) * g.spec.scale;
+      g.bar.position.copy(base);
+      g.bar.scale.set(1, 1, Math.max(len, 1e-3));
+      g.bar.visible = len > 1e-3;
     });
     followers.forEach(function (f) {
       var q = stateAt(t - f.spec.delay_s);
@@ -349,6 +346,7 @@
       if (c.categories) txt = c.categories[previous(c.values, s.iw)];
       else {
         var v = lerp(c.values, s.iw);
+        if (v === null) { rows.push([c.label, "—"]); return; }
         txt = fmt(v, c.digits === undefined ? 1 : c.digits) + (c.unit ? " " + c.unit : "");
         if (c.limit !== undefined && c.limit !== null) {
           var bad = c.sense === "max" ? v > c.limit : v < c.limit;

@@ -246,3 +246,21 @@ def viewer_html(scene: dict[str, Any]) -> str:
         f'<script type="application/json" id="stuntsim-scene">{data}</script>'
         f"<script>{three_js()}</script><script>{viewer_js()}</script></section>"
     )
+
+
+def report_extras(kind: str, result: Any, display: Any, montecarlo: Any = None) -> dict[str, Any]:
+    """Keyword arguments of :func:`stuntsim.report.html.render` for one result: the viewer's
+    scene (with the Monte Carlo layer when ``montecarlo`` carries per-sample ``columns``) and
+    the crew's printed brief."""
+    from stuntsim.report.brief import brief_html
+
+    scene = build_scene(kind, result, display)
+    if scene is not None and montecarlo is not None:
+        columns = getattr(montecarlo, "columns", None) or {}
+        summary = getattr(montecarlo, "summary", None) or {}
+        layer = SCENE_BUILDERS.get(kind)
+        if layer is not None and columns:
+            add = getattr(importlib.import_module(layer), "add_montecarlo", None)
+            if add is not None:
+                scene = add(scene, columns, summary)
+    return {"scene": scene, "brief": brief_html(kind, result, display)}

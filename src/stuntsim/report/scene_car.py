@@ -1,0 +1,297 @@
+"""The viewer's scene of a car stunt: the stairs (platform, steps, landings, walls), the car
+body and wheels with its attitude, the wheel loads at the contact points, the shift window.
+
+Attitude: the simulation's pitch is + nose down and its roll + left side up (car/dynamics.py,
+ISO 8855 axes); the viewer's convention is pitch + nose up, roll + right side down, so
+pitch_viewer = -pitch and roll_viewer = roll. Wheels are drawn at their static places in the
+body (suspension travel is not drawn); the load bars stand on the contact points below them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from stuntsim.report.viewer import check_rows, r
+
+WHEELS = ("fl", "fr", "rl", "rr")
+LOAD_SCALE = 1.0 / 10000.0  # m of bar per newton: 1 m per 10 kN (about 2.7 x static load)
+
+
+def _stairs(ground: Any, e_mid: float, n_lo: float, n_hi: float) -> list[dict[str, Any]]:
+    """Boxes for the platform, each tread and landing, the run-out and the side walls."""
+    objs: list[dict[str, Any]] = []
+    starts = getattr(ground, "_starts", None)
+    ends = getattr(ground, "_ends", None)
+    heights = getattr(ground, "_heights", None)
+    if starts is None or ends is None or heights is None:  # flat ground
+        objs.append(
+            {
+                "type": "box",
+                "centre": [e_mid, 0.5 * (n_lo + n_hi), -0.05],
+                "size": [60.0, max(n_hi - n_lo, 10.0) + 20.0, 0.1],
+                "color": "#a8a29a",
+            }
+        )
+        return objs
+    width = float(ground.width)
+    ce = float(getattr(ground, "centre_east", 0.0))
+    bottom = float(np.min(heights))
+    for s, e, h in zip(starts, ends, heights, strict=True):
+        s = max(float(s), n_lo - 15.0)
+        e = min(float(e), n_hi + 15.0)
+        if e <= s:
+            continue
+        depth = float(h) - bottom + 0.3
+        platform = not np.isfinite(float(starts[0])) or s <= n_lo - 15.0
+        objs.append(
+            {
+                "type": "box",
+                "centre": [ce, 0.5 * (s + e), float(h) - 0.5 * depth],
+                "size": [width + (8.0 if platform or e >= n_hi + 15 else 0.0), e - s, depth],
+                "color": "#b5aea3"
+                if round((s - float(ground.platform_length)) / max(float(ground.tread), 1e-3)) % 2
+                else "#c9c2b6",
+            }
+        )
+    if getattr(ground, "has_walls", False) and getattr(ground, "sides", "walls") == "walls":
+        n0, n1 = float(ground.edge_north), float(ground.bottom_north)
+        for side in (-1, 1):
+            objs.append(
+                {
+                    "type": "box",
+                    "centre": [
+                        ce + side * (0.5 * width + 0.15),
+                        0.5 * (n0 + n1),
+                        0.5 * (bottom + 1.2),
+                    ],
+                    "size": [0.3, n1 - n0, 1.2 - bottom],
+                    "color": "#8c6d5a",
+                    "opacity": 0.55,
+                }
+            )
+    return objs
+
+
+def _body(veh: Any) -> dict[str, Any]:
+    a = float(veh.cg_to_front)
+    b = float(veh.wheelbase) - a
+    h = float(veh.cg_height)
+    rw = float(veh.wheel_radius)
+    length, width = float(veh.length), float(veh.width)
+    front = a + float(veh.front_overhang)
+    mid = front - 0.5 * length  # body centre along the car, from the CG
+    zc = rw - h  # wheel centres below the CG
+    parts: list[dict[str, Any]] = [
+        {
+            "shape": "box",
+            "at": [0, mid, zc + 0.45],
+            "size": [width, length, 0.55],
+            "color": "#1f4e8c",
+        },
+        {
+            "shape": "box",
+            "at": [0, mid - 0.25, zc + 0.95],
+            "size": [width * 0.9, 2.3, 0.45],
+            "color": "#2f5fa0",
+            "opacity": 0.85,
+        },
+    ]
+    wheel_at = []
+    for w in WHEELS:
+        x = a if w[0] == "f" else -b
+        half = 0.5 * float(veh.track_front if w[0] == "f" else veh.track_rear)
+        right = 1.0 if w[1] == "r" else -1.0
+        wheel_at.append([right * half, x, zc])
+        parts.append(
+            {
+                "shape": "wheel",
+                "at": [right * half, x, zc],
+                "radius": rw,
+                "width": 0.2,
+                "color": "#24292f",
+            }
+        )
+    gauges = [
+        {"at": [p[0], p[1], p[2] - rw], "channel": 0, "scale": LOAD_SCALE, "color": "#cf222e"}
+        for p in wheel_at
+    ]
+    return {"size_m": length, "parts": parts, "gauges": gauges, "wheels_body_m": wheel_at}
+
+
+def build_scene(res: Any, display: Any) -> dict[str, Any]:
+    from stuntsim.kinds import get_kind
+
+    kind = get_kind("car")
+    tr = kind.trajectory(res)
+    doc = kind.to_json(res)
+    plan = res.plan
+    veh = plan.vehicle
+    t = np.asarray(tr["t_s"], float)
+    e = np.asarray(tr["east_m"], float)
+    n = np.asarray(tr["north_m"], float)
+    u = np.asarray(tr["height_m"], float)
+    heading = np.degrees(np.unwrap(np.radians(np.asarray(tr["heading_deg"], float))))
+    pitch = -np.asarray(tr["pitch_deg"], float)
+    roll = np.asarray(tr["roll_deg"], float)
+    airborne = np.asarray(tr.get("airborne", np.zeros(len(t))), int)
+
+    body = _body(veh)
+    channels: list[dict[str, Any]] = []
+    for i, w in enumerate(WHEELS):  # channels 0-3: wheel loads in N (the gauges)
+        body["gauges"][i]["channel"] = len(channels)
+        channels.append(
+            {
+                "label": f"load {w.upper()}",
+                "unit": "N",
+                "digits": 0,
+                "values": r(tr[f"fz_{w}_n"], 0),
+            }
+        )
+    ls = display.label("speed")
+    channels += [
+        {
+            "label": "state",
+            "categories": ["on the ground", "airborne"],
+            "values": airborne.tolist(),
+        },
+        {
+            "label": "speed",
+            "unit": ls,
+            "digits": 1,
+            "values": r(display.value(tr["speed_m_s"], "speed"), 2),
+        },
+        {"label": "heading", "unit": "°", "digits": 0, "values": r(tr["heading_deg"], 1)},
+        {"label": "yaw since start", "unit": "°", "digits": 0, "values": r(tr["yaw_deg"], 1)},
+        {"label": "roll (+ left up)", "unit": "°", "digits": 1, "values": r(tr["roll_deg"], 2)},
+        {"label": "pitch (+ nose down)", "unit": "°", "digits": 1, "values": r(tr["pitch_deg"], 2)},
+        {"label": "steer", "unit": "°", "digits": 0, "values": r(tr["steer_deg"], 1)},
+        {
+            "label": "gear",
+            "categories": ["R", "N", "1", "2", "3", "4", "5"],
+            "values": (np.asarray(tr["gear"], int) + 1).clip(0, 6).tolist(),
+        },
+        {"label": "clutch pedal", "unit": "", "digits": 2, "values": r(tr["clutch"], 2)},
+        {"label": "engine", "unit": "rpm", "digits": 0, "values": r(tr["engine_rpm"], 0)},
+    ]
+    if "vertical_g" in tr:
+        channels.append(
+            {"label": "vertical load", "unit": "g", "digits": 2, "values": r(tr["vertical_g"], 3)}
+        )
+    if "wall_clearance_m" in tr:
+        tg = getattr(plan, "targets", None)
+        channels.append(
+            {
+                "label": "wall clearance",
+                "unit": "m",
+                "digits": 2,
+                "values": r(tr["wall_clearance_m"], 3),
+                "limit": float(getattr(tg, "wall_margin", 0.0)),
+                "sense": "min",
+            }
+        )
+
+    spans = []
+    for a in doc.get("airborne") or []:
+        spans.append(
+            {"t0": a["t_start_s"], "t1": a["t_end_s"], "label": "airborne", "color": "#0969da"}
+        )
+    sw = doc.get("shift_window") or {}
+    events = [{"t": float(t[0]), "label": "start"}]
+    if sw.get("start_s") is not None and sw.get("end_s") is not None:
+        spans.append(
+            {
+                "t0": sw["start_s"],
+                "t1": sw["end_s"],
+                "label": "shift window",
+                "color": "#1a7f37" if sw.get("feasible") else "#cf222e",
+            }
+        )
+        events.append({"t": sw["start_s"], "label": "shift window"})
+    planned = sw.get("planned")
+    if isinstance(planned, dict):
+        spans.append(
+            {
+                "t0": planned["start_s"],
+                "t1": planned["end_s"],
+                "label": "planned shift",
+                "color": "#bf8700",
+            }
+        )
+        events.append({"t": planned["start_s"], "label": "clutch + 1st"})
+    edge = doc.get("edge_crossing")
+    if isinstance(edge, dict) and "t_s" in edge:
+        events.append({"t": float(edge["t_s"]), "label": "step edge"})
+    for ld in doc.get("landings") or []:
+        events.append({"t": float(ld["t_s"]), "label": "landing"})
+    events.sort(key=lambda x: x["t"])
+
+    objs = _stairs(plan.ground, float(np.mean(e)), float(np.min(n)), float(np.max(n)))
+    st = getattr(plan, "start", None)
+    if st is not None:
+        objs.append(
+            {
+                "type": "label",
+                "at": [float(e[0]), float(n[0]), 1.6],
+                "text": "start",
+                "color": "#24292f",
+            }
+        )
+    tg = getattr(plan, "targets", None)
+    if tg is not None and getattr(tg, "heading", None) is not None:
+        hd = float(tg.heading)
+        objs.append(
+            {
+                "type": "arrow",
+                "from": [float(e[-1]), float(n[-1]), float(u[-1]) + 1.5],
+                "vector": [3 * np.sin(hd), 3 * np.cos(hd), 0.0],
+                "color": "#1a7f37",
+            }
+        )
+    duration = float(t[-1] - t[0])
+    ang = float(np.radians(heading[0]))
+    return {
+        "kind": "car",
+        "title": str(getattr(res, "name", "")),
+        "origin_m": [0.0, 0.0, 0.0],
+        "track": {
+            "t": r(t, 4),
+            "east": r(e, 4),
+            "north": r(n, 4),
+            "up": r(u, 4),
+            "heading": r(heading, 3),
+            "pitch": r(pitch, 3),
+            "roll": r(roll, 3),
+            "colour": airborne.tolist(),
+        },
+        "palette": ["#57606a", "#0969da"],
+        "legend": [
+            ["#57606a", "path of the CG on the ground"],
+            ["#0969da", "airborne"],
+            ["#cf222e", "wheel loads (1 m = 10 kN)"],
+            ["#1a7f37", "shift window, target heading"],
+        ],
+        "body": body,
+        "objects": objs,
+        "events": events,
+        "spans": spans,
+        "channels": channels,
+        "checks": check_rows(getattr(res, "checks", [])),
+        "check_window_s": max(0.02 * duration, 0.05),
+        "cameras": {
+            "default": "chase",
+            "chase_distance_m": 9.0,
+            "side_azimuth_deg": float(np.degrees(ang)) + 90.0,
+            "mounts": {
+                "driver": {
+                    "at": [-0.37, -0.1, 0.55],
+                    "look": [0, 1, -0.08],
+                    "fov_deg": 75,
+                    "hide_body": False,
+                }
+            },
+        },
+        "default_speed": 0.25,
+        "sky": "#dfe9f3",
+    }
