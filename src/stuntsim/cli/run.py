@@ -31,6 +31,12 @@ from stuntsim.cli.app import (
 TrajectoryOpt = Annotated[
     Path | None, typer.Option("--trajectory", help="Write the trajectory to this CSV file.")
 ]
+KmlOpt = Annotated[
+    Path | None, typer.Option("--kml", help="Write the track and key points as KML (Google Earth).")
+]
+GpxOpt = Annotated[
+    Path | None, typer.Option("--gpx", help="Write the track and key points as GPX (GPS devices).")
+]
 
 
 def run(
@@ -39,6 +45,8 @@ def run(
     json_out: JsonOpt = False,
     trajectory: TrajectoryOpt = None,
     report: ReportOpt = None,
+    kml: KmlOpt = None,
+    gpx: GpxOpt = None,
 ) -> None:
     """Simulate a scenario (jump, heli or car) and print its summary and checks."""
     from stuntsim.report.envelope import envelope
@@ -47,6 +55,8 @@ def run(
 
     check_out(trajectory, ".csv", "--trajectory")
     check_out(report, ".html", "--report")
+    check_out(kml, ".kml", "--kml")
+    check_out(gpx, ".gpx", "--gpx")
     loaded = load(scenario)
     kind = loaded.kind
     result = kind.simulate(loaded.plan)
@@ -56,6 +66,13 @@ def run(
         outputs.append((trajectory, csv_text(kind.presenter.trajectory(result))))
     if report is not None:
         outputs.append((report, render_report(kind, result, display, str(scenario))))
+    if kml is not None or gpx is not None:
+        from stuntsim.report import geo_export
+
+        if kml is not None:
+            outputs.append((kml, geo_export.kml_text(kind.name, result)))
+        if gpx is not None:
+            outputs.append((gpx, geo_export.gpx_text(kind.name, result)))
     doc = envelope(kind, result) if json_out else None
     write_outputs(outputs)
     if doc is not None:

@@ -141,10 +141,22 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             k = int(seg[i]) - 1
             name = segs[k]["kind"] if 0 <= k < len(segs) and isinstance(segs[k], dict) else ""
             events.append({"t": float(t[i]), "label": f"{k + 1} {name}".strip()})
-    for ev in doc.get("events") or []:
-        if isinstance(ev, dict) and "t_s" in ev and ev.get("name") not in ("start",):
-            events.append({"t": float(ev["t_s"]), "label": str(ev.get("name", ""))})
+    named = [
+        {"t": float(ev["t_s"]), "label": str(ev.get("name", ""))}
+        for ev in doc.get("events") or []
+        if isinstance(ev, dict) and "t_s" in ev
+    ]
+    if any("segment" in ev["label"] for ev in named):  # the kind marks its segments itself
+        events = named
+    else:
+        events += named
     events.sort(key=lambda x: x["t"])
+    waypoints = []
+    for ev in events:
+        i = min(int(np.searchsorted(t, ev["t"])), len(t) - 1)
+        waypoints.append(
+            {"name": ev["label"], "t": ev["t"], "at": [float(e[i]), float(n[i]), float(u[i])]}
+        )
     la, ls = display.label("altitude"), display.label("speed")
     req = float(getattr(getattr(plan, "limits", None), "required_clearance", 0.0) or 0.0)
     channels: list[dict[str, Any]] = [
@@ -246,6 +258,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     ]
     return {
         "kind": "heli",
+        "waypoints": waypoints,
         "title": str(getattr(res, "name", "")),
         "origin_m": o,
         "track": {

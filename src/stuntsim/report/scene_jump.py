@@ -28,6 +28,20 @@ LABELS = {
 }
 
 
+def _find(doc: Any, key: str) -> dict[str, Any] | None:
+    """The first dict (depth first) in ``doc`` that has ``key`` (the jump-run block)."""
+    if isinstance(doc, dict):
+        if key in doc:
+            return doc
+        doc = list(doc.values())
+    if isinstance(doc, list):
+        for v in doc:
+            found = _find(v, key)
+            if found is not None:
+                return found
+    return None
+
+
 def _plan(res: Any) -> Any:
     return getattr(res, "plan", None)
 
@@ -192,17 +206,28 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
         "canopy_open": "#cf222e",
         "landing": "#1a7f37",
     }
+    waypoints = [{"name": "target", "at": [0.0, 0.0, ground]}]
     for ev in events:
         if ev["name"] in colours and None not in ev["at"]:
+            waypoints.append({"name": ev["label"], "at": ev["at"], "t": ev["t"]})
             objs.append({"type": "marker", "at": ev["at"], "color": colours[ev["name"]]})
             objs.append(
                 {"type": "label", "at": ev["at"], "text": ev["label"], "color": colours[ev["name"]]}
             )
 
-    extras = doc
-    rp = extras.get("release_point") or getattr(res, "extras", {}).get("release_point")
+    rp = doc.get("release_point") or getattr(res, "extras", {}).get("release_point")
+    run = _find(doc, "heading_true_deg") or {}
+    for key, label in (("green_light", "green light"), ("red_light", "red light")):
+        g = run.get(key)
+        if isinstance(g, dict) and "east_m" in g:
+            at = [float(g["east_m"]), float(g["north_m"]), ez]
+            waypoints.append({"name": label, "at": at})
+            colour = "#1a7f37" if key == "green_light" else "#cf222e"
+            objs.append({"type": "marker", "at": at, "color": colour, "size": 5})
+            objs.append({"type": "label", "at": at, "text": label, "color": colour})
     followers = []
     if isinstance(rp, dict):
+        waypoints.append({"name": "release point", "at": [rp["east_m"], rp["north_m"], ez]})
         objs.append(
             {
                 "type": "marker",
@@ -331,6 +356,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     duration = float(t[-1] - t[0])
     return {
         "kind": "jump",
+        "waypoints": waypoints,
         "title": str(getattr(res, "name", "")),
         "origin_m": [round(ex, 1), round(ey, 1), round(ground, 1)],
         "track": {
