@@ -7,7 +7,7 @@ EXTRAS ?= all,test
 STAMP  := $(VENV)/.installed-$(EXTRAS)
 LINT_PATHS := $(wildcard src tests benchmarks scripts)
 
-.PHONY: install demo test lint format bench browser clean
+.PHONY: install demo test lint typecheck format bench browser clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,15 @@ lint: install
 	$(VENV)/bin/ruff check --no-cache $(LINT_PATHS)
 	$(VENV)/bin/ruff format --no-cache --check $(LINT_PATHS)
 
+# Static types over src/stuntsim (configuration in pyproject.toml [tool.mypy]).
+typecheck: install
+	$(VENV)/bin/mypy
+
 format: install
 	$(VENV)/bin/ruff format $(LINT_PATHS)
 	$(VENV)/bin/ruff check --fix $(LINT_PATHS)
 
-test: install browser lint
+test: install browser lint typecheck
 	$(PY) -m pytest -q
 
 bench: install

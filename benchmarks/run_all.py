@@ -11,12 +11,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = [
-    ["bench_startup.py"],
-    ["bench_throughput.py"],
-    ["bench_rocketpy.py"],
-    ["bench_memory.py"],
-]
+FIRST = ("bench_startup.py", "bench_throughput.py")  # then every other bench_*.py, by name
+
+
+def benches() -> list[Path]:
+    """Every ``bench_*.py`` here: the start-up and throughput ones first, the rest by name
+    (a kind's benchmark, such as the car's, is picked up when its file exists)."""
+    found = sorted(HERE.glob("bench_*.py"))
+    return sorted(
+        found,
+        key=lambda p: (p.name not in FIRST, FIRST.index(p.name) if p.name in FIRST else 0, p.name),
+    )
 
 
 def cpu_model() -> str:
@@ -32,12 +37,16 @@ def cpu_model() -> str:
 def main() -> int:
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
     print(f"date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
-    failed = 0
-    for bench in BENCHES:
+    done: list[tuple[str, int, float]] = []
+    for bench in benches():
         print(flush=True)
-        res = subprocess.run([sys.executable, str(HERE / bench[0]), *bench[1:]], check=False)
-        failed += res.returncode != 0
-    return 1 if failed else 0
+        t0 = time.perf_counter()
+        res = subprocess.run([sys.executable, str(bench)], check=False)
+        done.append((bench.name, res.returncode, time.perf_counter() - t0))
+    print("\n== benchmarks run ==")
+    for name, rc, wall in done:
+        print(f"{name:<28} {'ok' if rc == 0 else f'FAILED (exit {rc})':<18} {wall:7.1f} s")
+    return 1 if any(rc for _, rc, _ in done) else 0
 
 
 if __name__ == "__main__":
