@@ -24,6 +24,18 @@ DEFAULT_READ_TIMEOUT_S = 30.0
 MAX_PATH_SHOWN = 160  # characters of a path shown in an error line
 MAX_MESSAGE_SHOWN = 400  # characters of a message shown in an error line
 _CHUNK = 1 << 20
+INPUTS: list[Path] = []  # every input file read in this process (outputs may not replace them)
+
+
+def inputs_read() -> list[Path]:
+    """The input files read so far (scenario, winds, DEM), for the output writer's check that
+    no output replaces an input of the run."""
+    return list(INPUTS)
+
+
+def forget_inputs() -> None:
+    """Start a new run's list of inputs (the command line does it for each invocation)."""
+    INPUTS.clear()
 
 
 def _clip(text: str, limit: int) -> str:
@@ -147,6 +159,8 @@ def check_input_path(path: str | Path, error: type[ScenarioError] = ScenarioErro
     what = _kind_of(st.st_mode)
     if what is not None:
         raise error(p, None, what)
+    if p not in INPUTS:
+        INPUTS.append(p)
     return p
 
 

@@ -53,6 +53,40 @@ ReportOpt = Annotated[
 ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (TOML).", show_default=False)]
 
 
+class FailOn(StrEnum):
+    never = "never"
+    nogo = "nogo"
+    caution = "caution"
+
+
+FailOnOpt = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="Exit with status 1 when the verdict is NO-GO (nogo) or CAUTION or worse (caution).",
+    ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Print nothing but errors (and --json's document)."),
+]
+QUIET = False  # set by --quiet for the current command
+
+
+def set_quiet(quiet: bool) -> None:
+    """Record --quiet for the helpers (print_written, progress bars)."""
+    global QUIET
+    QUIET = bool(quiet)
+
+
+def exit_for_verdict(verdict: str, fail_on: FailOn | str) -> None:
+    """Status 1 (typer.Exit(1)) when ``verdict`` meets ``--fail-on``; otherwise return."""
+    level = {"GO": 0, "CAUTION": 1, "NO-GO": 2}.get(verdict, 2)
+    need = {"never": 3, "nogo": 2, "caution": 1}[str(getattr(fail_on, "value", fail_on))]
+    if level >= need:
+        raise typer.Exit(1)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"stuntsim {__version__}")
@@ -63,7 +97,7 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """stuntsim: plan stunts and jumps with real physics; every limit names its source."""
@@ -80,9 +114,16 @@ def console(stderr: bool = False) -> Any:
 
 
 def check_out(path: Path | None, suffix: str, option: str) -> None:
-    """Refuse an output file whose name does not end in ``suffix`` (before any work)."""
-    if path is not None and path.suffix.lower() != suffix:
-        raise StuntsimError(f"{option} {path}: the file name must end in {suffix}")
+    """Refuse, before any work, an output file whose name does not end in ``suffix`` or that
+    cannot be written (a folder, a device, a read-only folder: report.export.target_of)."""
+    if path is None:
+        return
+    from stuntsim.errors import shown_path
+    from stuntsim.report.export import target_of
+
+    if path.suffix.lower() != suffix:
+        raise StuntsimError(f"{option} {shown_path(path)}: the file name must end in {suffix}")
+    target_of(path)
 
 
 def display_for(units: Units | str) -> Display:
@@ -114,17 +155,18 @@ def render_report(
 Output = tuple[Path, str | bytes]
 
 
-def write_outputs(outputs: Sequence[Output]) -> None:
-    """Write every requested file (each atomically), before anything is printed."""
-    from stuntsim.report.export import atomic_write
+def write_outputs(outputs: Sequence[Output | tuple[Path, Any]]) -> None:
+    """Write every requested file, all or none (report.export.write_all), before anything is
+    printed; an output that would replace an input of the run is refused."""
+    from stuntsim.errors import inputs_read
+    from stuntsim.report.export import write_all
 
-    for path, data in outputs:
-        atomic_write(path, data)
+    write_all(outputs, inputs_read())
 
 
 def print_written(paths: Sequence[Path | None], quiet: bool = False) -> None:
     """Tell the user which files were written (not with --json: stdout is the document)."""
-    if quiet:
+    if quiet or QUIET:
         return
     con = console()
     for path in paths:
@@ -142,25 +184,170 @@ def echo_json(doc: Any) -> None:
 # --- entry point -----------------------------------------------------------------------------
 
 
-def main() -> None:
-    """Console entry point: user errors -> one line on stderr, exit status 2."""
-    import stuntsim.cli  # noqa: F401  (importing the package registers every command)
+EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+_SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143, "SIGHUP": 129}
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal (SIGINT, SIGTERM, SIGHUP) that ends the run; ``name`` is the signal's."""
+
+    def __init__(self, name: str = "SIGINT") -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    import signal
+
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def _install_signal_handlers() -> list[tuple[int, Any]]:
+    """SIGTERM and SIGHUP end the run like Ctrl-C (temporary files removed, workers ended)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return []
+    old = []
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            old.append((sig, signal.signal(sig, _on_signal)))
+        except (OSError, ValueError):
+            pass
+    return old
+
+
+def _is_click_exception(exc: BaseException, name: str) -> bool:
+    """Whether ``exc`` is click's (or typer's vendored click's) class ``name``, by the class
+    hierarchy's names: typer >= 0.16 ships its own copy of click whose classes differ from
+    the installed click's."""
+    return any(
+        c.__name__ == name and c.__module__.split(".")[0] in ("click", "typer")
+        for c in type(exc).__mro__
+    )
+
+
+def _one_line(text: str) -> str:
+    from stuntsim.errors import MAX_MESSAGE_SHOWN, _clip
+
+    return _clip(" ".join(str(text).split()), MAX_MESSAGE_SHOWN)
+
+
+def _err(text: str) -> None:
+    try:
+        print(f"stuntsim: {text}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _usage_message(exc: BaseException) -> str:
+    fmt = getattr(exc, "format_message", None)
+    msg = fmt() if callable(fmt) else str(exc)
+    ctx = getattr(exc, "ctx", None)
+    where = getattr(ctx, "command_path", None) or "stuntsim"
+    msg = str(msg).replace("Value error, ", "")
+    return f"error: {_one_line(msg)} (see '{where} --help')"
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: send the rest of stdout nowhere so the exit is quiet."""
+    import os
 
     try:
-        rc = app(standalone_mode=False)
-    except StuntsimError as exc:
-        print(f"stuntsim: error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("stuntsim: aborted", file=sys.stderr)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
-    sys.exit(rc if isinstance(rc, int) else 0)
+
+def run_main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default ``sys.argv[1:]``) and return the exit status;
+    never raises (a traceback is for ``STUNTSIM_DEBUG=1`` only).
+
+    0 done; 1 ``--fail-on`` met; 2 a usage error or bad input (one line on stderr); 3 an
+    internal error (a bug: one line, please report it); 130/143/129 interrupted by SIGINT,
+    SIGTERM, SIGHUP; 141 stdout closed (a broken pipe) after every file was written.
+    """
+    import os
+
+    import stuntsim.cli  # noqa: F401  (importing the package registers every command)
+    from stuntsim.errors import forget_inputs
+    from stuntsim.report.export import remove_live_temps
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    forget_inputs()
+    set_quiet(False)
+    if not args:
+        args = ["--help"]  # `stuntsim` alone prints the help, status 0
+    old_handlers = _install_signal_handlers()
+    try:
+        rc = app(args=args, prog_name="stuntsim", standalone_mode=False)
+        if rc == 130:  # typer returns 130 for a KeyboardInterrupt it caught
+            raise Interrupted("SIGINT")
+        return rc if isinstance(rc, int) else EXIT_OK
+    except StuntsimError as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE
+    except Interrupted as exc:
+        remove_live_temps()
+        _err(f"interrupted ({exc.name})" if exc.name != "SIGINT" else "interrupted")
+        return _SIGNAL_EXIT.get(exc.name, 130)
+    except KeyboardInterrupt:
+        remove_live_temps()
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        remove_live_temps()
+        _quiet_stdout()
+        return 141
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
+    except MemoryError:
+        remove_live_temps()
+        _err("error: out of memory; lower the number of samples (-n) or the problem size")
+        return EXIT_USAGE
+    except BaseException as exc:
+        remove_live_temps()
+        if _is_click_exception(exc, "Exit"):
+            return int(getattr(exc, "exit_code", 0) or 0)
+        if _is_click_exception(exc, "Abort"):
+            _err("interrupted")
+            return 130
+        if _is_click_exception(exc, "ClickException"):
+            _err(_usage_message(exc))
+            return EXIT_USAGE
+        if os.environ.get("STUNTSIM_DEBUG"):
+            raise
+        _err(
+            f"internal error: {type(exc).__name__}: {_one_line(str(exc))} (a bug; please "
+            "report it with the scenario; STUNTSIM_DEBUG=1 shows the traceback)"
+        )
+        return EXIT_INTERNAL
+    finally:
+        _restore_signal_handlers(old_handlers)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+        except (OSError, ValueError):
+            pass
+
+
+def _restore_signal_handlers(old: list[tuple[int, Any]]) -> None:
+    import signal
+
+    for sig, handler in old:
+        try:
+            signal.signal(sig, handler)
+        except (OSError, ValueError, TypeError):
+            pass
+
+
+def main() -> None:
+    """Console entry point: the exit status of :func:`run_main`."""
+    sys.exit(run_main())

@@ -13,8 +13,11 @@ from typing import Annotated
 import typer
 
 from stuntsim.cli.app import (
+    FailOn,
+    FailOnOpt,
     JsonOpt,
     Output,
+    QuietOpt,
     ReportOpt,
     ScenarioArg,
     Units,
@@ -23,8 +26,10 @@ from stuntsim.cli.app import (
     console,
     display_for,
     echo_json,
+    exit_for_verdict,
     print_written,
     render_report,
+    set_quiet,
     write_outputs,
 )
 
@@ -47,11 +52,15 @@ def run(
     report: ReportOpt = None,
     kml: KmlOpt = None,
     gpx: GpxOpt = None,
+    fail_on: FailOnOpt = FailOn.never,
+    quiet: QuietOpt = False,
 ) -> None:
     """Simulate a scenario (jump, heli or car) and print its summary and checks."""
     from stuntsim.report.envelope import envelope
-    from stuntsim.report.export import csv_text
+    from stuntsim.report.export import csv_text, guard_finite
     from stuntsim.scenario import load
+
+    set_quiet(quiet)
 
     check_out(trajectory, ".csv", "--trajectory")
     check_out(report, ".html", "--report")
@@ -73,13 +82,15 @@ def run(
             outputs.append((kml, geo_export.kml_text(kind.name, result)))
         if gpx is not None:
             outputs.append((gpx, geo_export.gpx_text(kind.name, result)))
-    doc = envelope(kind, result) if json_out else None
+    doc = envelope(kind, result)
+    guard_finite(doc, f"the result of {kind.name}")  # NaN/inf: an error, before any output
     write_outputs(outputs)
-    if doc is not None:
+    if json_out:
         echo_json(doc)
-    else:
+    elif not quiet:
         kind.presenter.summary(result, console(), display)
         print_written([p for p, _ in outputs])
+    exit_for_verdict(str(doc["verdict"]), fail_on)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,21 @@
-"""Exports: JSON (SI, NaN -> null), trajectory CSV, and atomic file writes.
+"""Exports: JSON (SI, NaN refused), trajectory CSV, and all-or-nothing file writes.
 
-Files are written to a temporary name beside the target and renamed into place, so a failed run
-never leaves a half-written output.
+A run's outputs are written together by :func:`write_all`: every target is checked first (not
+an input of the run, not a folder, a device or a hard-linked file), every file is written to a
+temporary name beside its target, and only when all of them are complete are they renamed into
+place. A run that cannot write one of its files (a read-only folder, a full disk, ``/dev/full``,
+a report path that is a folder) writes none of them and raises one
+:class:`~stuntsim.errors.StuntsimError` saying why, and no temporary file is left.
+
+A replaced file keeps its mode (and, where the user may, its owner); a symlink is written
+through to its target; a file with several hard links is refused rather than split from its
+links. Temporary files are also registered in :data:`LIVE_TEMPS` so that the command line can
+remove them when a signal ends the run (:func:`remove_live_temps`).
+
+NaN and infinity: a float that is not finite anywhere in a JSON document is an error naming
+the key (:class:`NonFiniteResult`), never ``NaN`` or a silent ``null``; ``None`` is how a
+result says "not applicable". A check that passes with a missing value against a limit is the
+same error: a check cannot pass on a number it does not have.
 """
 
 from __future__ import annotations
@@ -11,14 +25,32 @@ import io
 import json
 import math
 import os
+import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stuntsim.errors import StuntsimError, shown_path
+
+LIVE_TEMPS: set[str] = set()  # temporary files of outputs not yet renamed into place
+
+
+class OutputError(StuntsimError):
+    """An output that cannot (or must not) be written; nothing of the run was written."""
+
+
+class NonFiniteResult(StuntsimError):
+    """A result holding NaN or infinity where a number belongs (the model left its range)."""
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
 
 def jsonable(obj: Any) -> Any:
-    """Convert numpy scalars/arrays, dataclass-like checks and non-finite floats for JSON."""
+    """Convert numpy scalars/arrays and dataclass-like checks for JSON; non-finite floats stay
+    (``to_json_text`` refuses them, naming where)."""
     if isinstance(obj, Mapping):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -27,33 +59,54 @@ def jsonable(obj: Any) -> Any:
         return jsonable(obj.to_dict())
     if hasattr(obj, "tolist"):  # numpy scalar or array
         return jsonable(obj.tolist())
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
     return obj
 
 
-def to_json_text(doc: Mapping[str, Any]) -> str:
-    return json.dumps(jsonable(doc), indent=2, ensure_ascii=False, allow_nan=False)
+def non_finite_paths(doc: Any, limit: int = 5) -> list[str]:
+    """Key paths (``landing.east_m``, ``events[3].t_s``) of non-finite floats in ``doc``, and of
+    checks that pass with a missing value against a limit; at most ``limit`` of them."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack and len(found) < limit:
+        value, where = stack.pop()
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                found.append(where or "(the document)")
+        elif isinstance(value, Mapping):
+            if (
+                value.get("ok") is True
+                and "id" in value
+                and value.get("value") is None
+                and value.get("limit") is not None
+            ):
+                found.append(f"{where or 'check'} ({value['id']}: passes without a value)")
+            for k, v in reversed(list(value.items())):
+                stack.append((v, f"{where}.{k}" if where else str(k)))
+        elif isinstance(value, list | tuple):
+            for i in range(len(value) - 1, -1, -1):
+                stack.append((value[i], f"{where}[{i}]"))
+    return found
 
 
-def atomic_write(path: str | Path, data: str | bytes) -> None:
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def guard_finite(doc: Any, what: str = "the result") -> Any:
+    """``doc`` (made JSON-ready) if every float in it is finite; else :class:`NonFiniteResult`
+    naming the first keys that are not."""
+    ready = jsonable(doc)
+    bad = non_finite_paths(ready)
+    if bad:
+        raise NonFiniteResult(
+            f"{what} is not a number at {', '.join(bad)}: the simulation left the range its "
+            "model holds (a value too small or too large for the physics); nothing was written"
+        )
+    return ready
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def to_json_text(doc: Mapping[str, Any], what: str = "the result") -> str:
+    """The JSON text of ``doc``; NaN or infinity anywhere is a :class:`NonFiniteResult`."""
+    return json.dumps(guard_finite(doc, what), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+# --- CSV -------------------------------------------------------------------------------------
 
 
 def csv_text(columns: Mapping[str, Any]) -> str:
@@ -71,3 +124,214 @@ def csv_text(columns: Mapping[str, Any]) -> str:
     for row in zip(*(a.tolist() for a in arrays), strict=True):
         w.writerow([f"{v:.6g}" if isinstance(v, float) else v for v in row])
     return buf.getvalue()
+
+
+# --- all-or-nothing writes -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An output already written to a temporary file beside its target (a streamed Parquet
+    file): :func:`write_all` renames it with the others, or removes it."""
+
+    tmp: Path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def target_of(path: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """The file an output ``path`` will replace (a symlink resolved to its target), after
+    checking it may be written: not an input of the run, not a folder, a device, a pipe or a
+    file with other hard links, in a folder that exists or can be made. Raises
+    :class:`OutputError` in one line naming the path."""
+    p = Path(path)
+    shown = shown_path(p)
+    real = Path(os.path.realpath(p))
+    for inp in inputs:
+        if _same_file(p, Path(inp)):
+            raise OutputError(
+                f"{shown}: is an input of this run ({shown_path(inp)}); refusing to overwrite "
+                "it, choose another output name"
+            )
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"{shown}: cannot write: {_reason(exc)}") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"{shown}: is a folder; give a file name")
+        if not stat.S_ISREG(st.st_mode):
+            what = {
+                stat.S_IFCHR: "a character device",
+                stat.S_IFBLK: "a block device",
+                stat.S_IFIFO: "a named pipe",
+                stat.S_IFSOCK: "a socket",
+            }.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            raise OutputError(f"{shown}: is {what}; outputs are written to regular files")
+        if st.st_nlink > 1:
+            raise OutputError(
+                f"{shown}: has {st.st_nlink} hard links; replacing it would break them "
+                "(remove it or write elsewhere)"
+            )
+    parent = real.parent
+    probe = parent
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"{shown}: cannot write: {shown_path(probe)} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"{shown}: cannot write: the folder {shown_path(probe)} is read-only")
+    return real
+
+
+def check_outputs(
+    paths: Iterable[str | Path | None], inputs: Iterable[str | Path] = ()
+) -> list[Path]:
+    """Check every requested output before any work is done (:func:`target_of` for each; two
+    outputs naming the same file are refused)."""
+    ins = list(inputs)
+    seen: dict[str, Path] = {}
+    out = []
+    for p in paths:
+        if p is None:
+            continue
+        real = target_of(p, ins)
+        if str(real) in seen:
+            raise OutputError(
+                f"{shown_path(p)}: the same file as {shown_path(seen[str(real)])}; "
+                "give each output its own name"
+            )
+        seen[str(real)] = Path(p)
+        out.append(real)
+    return out
+
+
+def new_temp(target: str | Path) -> Path:
+    """An empty temporary file beside ``target`` (registered in :data:`LIVE_TEMPS`)."""
+    t = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{t.name[:100]}.", suffix=".tmp", dir=t.parent)
+    os.close(fd)
+    LIVE_TEMPS.add(tmp)
+    return Path(tmp)
+
+
+def discard_temp(tmp: str | Path) -> None:
+    """Remove a temporary file (and forget it)."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    LIVE_TEMPS.discard(str(tmp))
+
+
+def remove_live_temps() -> None:
+    """Remove every temporary output file not yet renamed into place (on a signal)."""
+    for tmp in list(LIVE_TEMPS):
+        discard_temp(tmp)
+
+
+def _make_parents(parent: Path, made: list[Path]) -> None:
+    missing = []
+    p = parent
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        os.mkdir(d)
+        made.append(d)
+
+
+def _keep_mode(tmp: Path, target: Path) -> None:
+    """Give ``tmp`` the mode (and, if allowed, the owner) of the file it replaces; a new file
+    gets the usual mode 0666 & ~umask (mkstemp makes 0600)."""
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        os.chmod(tmp, 0o666 & ~_umask())
+        return
+    os.chmod(tmp, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "chown"):
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except OSError:
+            pass  # only root may give a file away; the mode is kept regardless
+
+
+def write_all(
+    outputs: Sequence[tuple[str | Path, str | bytes | Prepared]],
+    inputs: Iterable[str | Path] = (),
+) -> list[Path]:
+    """Write every output or none (see the module docstring); returns the files written.
+
+    ``outputs`` pairs a path with its text, bytes, or a :class:`Prepared` temporary file.
+    Raises :class:`OutputError` (one line) when any of them cannot be written; then nothing is
+    left: no output, no temporary file, no folder made for it.
+    """
+    if not outputs:
+        return []
+    targets = check_outputs([p for p, _ in outputs], inputs)
+    made: list[Path] = []
+    temps: list[Path] = []
+    done = False
+    try:
+        for (path, data), target in zip(outputs, targets, strict=True):
+            try:
+                if isinstance(data, Prepared):
+                    tmp = data.tmp
+                    LIVE_TEMPS.add(str(tmp))
+                else:
+                    _make_parents(target.parent, made)
+                    tmp = new_temp(target)
+                temps.append(tmp)
+                if not isinstance(data, Prepared):
+                    with open(tmp, "wb") as fh:
+                        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                _keep_mode(tmp, target)
+            except OSError as exc:
+                raise OutputError(
+                    f"{shown_path(path)}: cannot write: {_reason(exc)}; no output of this run "
+                    "was written"
+                ) from None
+        for tmp, target, (path, _) in zip(temps, targets, outputs, strict=True):
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise OutputError(f"{shown_path(path)}: cannot write: {_reason(exc)}") from None
+            LIVE_TEMPS.discard(str(tmp))
+        done = True
+    finally:
+        if not done:
+            for tmp in temps:
+                discard_temp(tmp)
+            for d in reversed(made):
+                try:
+                    os.rmdir(d)
+                except OSError:
+                    pass
+    return targets
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> None:
+    """Write one file all-or-nothing (:func:`write_all` of one output)."""
+    write_all([(path, data)])
