@@ -1,9 +1,10 @@
 """Peak memory of a 10^7-sample Monte Carlo run (run by ``make bench``; printed, not asserted).
 
-Runs ``run_montecarlo`` on examples/fallout-halo.toml with the issue's [uncertainty] table on
-the local process pool, sampling the resident set size (RSS) of this process and of its worker
-processes every 0.1 s with psutil, and prints the peak of their sum (the issue's goal: under
-1 GiB), the driver's own peak (``getrusage``) and the throughput.
+Runs the generic driver (``run_montecarlo``) on examples/fallout-halo.toml with its own
+[uncertainty] table (``--scenario`` picks another example of any kind) on the local process
+pool, sampling the resident set size (RSS) of this process and of its worker processes every
+0.1 s with psutil, and prints the peak of their sum (the goal: under 1 GiB), the driver's own
+peak (``getrusage``) and the throughput.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ def main() -> None:
         return
     from bench_throughput import setup
 
-    from stuntsim.sim.backends import LocalBackend
-    from stuntsim.sim.montecarlo import run_montecarlo
+    from stuntsim.uncertainty.backends import LocalBackend
+    from stuntsim.uncertainty.driver import run_montecarlo
 
-    job, _ = setup(args.scenario)
+    _, _, job = setup(args.scenario)
     me = psutil.Process()
     peak = {"sum": 0}
     stop = threading.Event()
@@ -57,7 +58,7 @@ def main() -> None:
         watcher = threading.Thread(target=sample, daemon=True)
         watcher.start()
         t0 = time.perf_counter()
-        disp = run_montecarlo(job, n, backend)
+        stats = run_montecarlo(job, n, backend)
         wall = time.perf_counter() - t0
         stop.set()
         watcher.join()
@@ -66,8 +67,8 @@ def main() -> None:
     print(f"== memory: {n:,} samples of {args.scenario} on {backend.workers} workers ==")
     print(f"peak RSS, driver + workers : {peak['sum'] / mib:8.0f} MiB (goal < 1024 MiB)")
     print(f"peak RSS, driver alone     : {own / mib:8.0f} MiB")
-    print(f"wall time                  : {wall:8.1f} s ({n / wall:,.0f} jumps/s)")
-    print(f"CEP50 {disp.cep50_m:.2f} m, P(in LZ) {disp.p_in_lz}, pid {os.getpid()}")
+    print(f"wall time                  : {wall:8.1f} s ({n / wall:,.0f} samples/s)")
+    print(f"P(GO) {stats.p_go:.4f}, {len(stats.checks)} checks, pid {os.getpid()}")
 
 
 if __name__ == "__main__":
