@@ -291,9 +291,9 @@ def car_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
         # no cone plan from the planner: the driver's cues from the simulated inputs
         import numpy as np
 
-        from stuntsim.kinds import get_kind
+        from stuntsim.report.viewer import presenter
 
-        tr = get_kind("car").trajectory(res)
+        tr = presenter("car").trajectory(res)
         t = np.asarray(tr["t_s"], float)
         cues = []
         for key, label in (("handbrake", "handbrake"), ("clutch", "clutch"), ("brake", "brake")):
@@ -364,7 +364,7 @@ def brief_html(kind: str, result: Any, display: Any) -> str:
     card = CARDS.get(kind)
     if card is None:
         return ""
-    from stuntsim.kinds import get_kind
+    from stuntsim.report.viewer import presenter
 
-    doc = get_kind(kind).to_json(result)
+    doc = presenter(kind).to_json(result)
     return card(result, display, doc)

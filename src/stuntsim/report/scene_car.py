@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from stuntsim.report.viewer import check_rows, r
+from stuntsim.report.viewer import check_rows, presenter, r
 
 WHEELS = ("fl", "fr", "rl", "rr")
 LOAD_SCALE = 1.0 / 10000.0  # m of bar per newton: 1 m per 10 kN (about 2.7 x static load)
@@ -121,9 +121,7 @@ def _body(veh: Any) -> dict[str, Any]:
 
 
 def build_scene(res: Any, display: Any) -> dict[str, Any]:
-    from stuntsim.kinds import get_kind
-
-    kind = get_kind("car")
+    kind = presenter("car")
     tr = kind.trajectory(res)
     doc = kind.to_json(res)
     plan = res.plan
@@ -256,7 +254,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
         "title": str(getattr(res, "name", "")),
         "origin_m": [0.0, 0.0, 0.0],
         "track": {
-            "t": r(t, 4),
+            "t": r(t, 6),
             "east": r(e, 4),
             "north": r(n, 4),
             "up": r(u, 4),

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from stuntsim.report.viewer import MARGIN_PALETTE, check_rows, r
+from stuntsim.report.viewer import MARGIN_PALETTE, check_rows, presenter, r
 
 GRID = 72  # terrain samples per side of the surface
 
@@ -115,9 +115,7 @@ def _body(plan: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def build_scene(res: Any, display: Any) -> dict[str, Any]:
-    from stuntsim.kinds import get_kind
-
-    kind = get_kind("heli")
+    kind = presenter("heli")
     tr = kind.trajectory(res)
     doc = kind.to_json(res)
     plan = res.plan
@@ -262,7 +260,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
         "title": str(getattr(res, "name", "")),
         "origin_m": o,
         "track": {
-            "t": r(t, 4),
+            "t": r(t, 6),
             "east": r(e),
             "north": r(n),
             "up": r(u),

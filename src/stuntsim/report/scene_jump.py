@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from stuntsim.report.viewer import PHASE_PALETTE, check_rows, circle, ellipse, r
+from stuntsim.report.viewer import PHASE_PALETTE, check_rows, circle, ellipse, presenter, r
 
 PHASES = ("freefall", "opening", "canopy", "landed")
 LABELS = {
@@ -117,9 +117,7 @@ def _aircraft(e: float, n: float, u: float, heading_deg: float) -> list[dict[str
 
 
 def build_scene(res: Any, display: Any) -> dict[str, Any]:
-    from stuntsim.kinds import get_kind
-
-    kind = get_kind("jump")
+    kind = presenter("jump")
     tr = kind.trajectory(res)
     doc = kind.to_json(res)
     plan = _plan(res)
@@ -173,30 +171,31 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     ex, ey, ez = float(e[0]), float(n[0]), float(u[0])
     run = 2000.0
     s, c = math.sin(hd_rad), math.cos(hd_rad)
-    objs.append(
-        {
-            "type": "line",
-            "points": [[ex - run * s, ey - run * c, ez], [ex + run * s, ey + run * c, ez]],
-            "color": "#57606a",
-        }
-    )
-    objs.append(
-        {
-            "type": "arrow",
-            "from": [ex + 0.3 * run * s, ey + 0.3 * run * c, ez],
-            "vector": [0.5 * run * s, 0.5 * run * c, 0.0],
-            "color": "#24292f",
-        }
-    )
-    objs.append(
-        {
-            "type": "label",
-            "at": [ex + 0.8 * run * s, ey + 0.8 * run * c, ez],
-            "text": f"jump run {hd:05.1f}° true",
-            "color": "#24292f",
-        }
-    )
-    if float(np.hypot(ve[0], vn[0])) > 1.0:  # a moving aircraft (not a balloon)
+    moving = float(getattr(plan, "aircraft_speed", np.hypot(ve[0], vn[0])) or 0.0) > 1.0
+    if moving:  # an aircraft on a jump run (a balloon gondola has none)
+        objs.append(
+            {
+                "type": "line",
+                "points": [[ex - run * s, ey - run * c, ez], [ex + run * s, ey + run * c, ez]],
+                "color": "#57606a",
+            }
+        )
+        objs.append(
+            {
+                "type": "arrow",
+                "from": [ex + 0.3 * run * s, ey + 0.3 * run * c, ez],
+                "vector": [0.5 * run * s, 0.5 * run * c, 0.0],
+                "color": "#24292f",
+            }
+        )
+        objs.append(
+            {
+                "type": "label",
+                "at": [ex + 0.8 * run * s, ey + 0.8 * run * c, ez],
+                "text": f"jump run {hd:05.1f}° true",
+                "color": "#24292f",
+            }
+        )
         objs += _aircraft(ex - 60 * s, ey - 60 * c, ez + 8, hd)
 
     events = _events(res, doc)
@@ -360,7 +359,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
         "title": str(getattr(res, "name", "")),
         "origin_m": [round(ex, 1), round(ey, 1), round(ground, 1)],
         "track": {
-            "t": r(t, 4),
+            "t": r(t, 6),
             "east": r(e),
             "north": r(n),
             "up": r(u),

@@ -92,6 +92,14 @@ def build_scene(kind: str, result: Any, display: Any) -> dict[str, Any] | None:
 # --- helpers for the scene builders ----------------------------------------------------------
 
 
+def presenter(kind: str) -> Any:
+    """The presenter of a kind (to_json, trajectory) by its registry name."""
+    from stuntsim.kinds import get_kind
+
+    k = get_kind(kind)
+    return getattr(k, "presenter", k)
+
+
 def r(values: Any, digits: int = 3) -> list[float | None]:
     """A JSON-ready list: rounded (1 mm for metres at 3 digits), NaN/inf as None."""
     out: list[float | None] = []
