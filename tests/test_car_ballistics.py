@@ -53,6 +53,7 @@ def _point_car():
         front_overhang=0.1,
         drag_area=0.0,
         rolling_resistance=0.0,
+        body_points=(),  # a point mass has no body outline to strike the steps
     )
 
 
@@ -76,9 +77,10 @@ def test_flight_time_and_impact_off_a_step_edge(speed):
     t_land = t[off[0] + touch[0]]  # first wheel contact after leaving the edge
     theta = np.arctan2(riser, tread)
     t_ref = 2.0 * speed * np.tan(theta) / G
-    # 1 %: the remaining size of the "point" (2 cm wheels, 10 cm wheelbase: 0.1 / v s to
-    # roll off the edge) and the 1 cm steps shift the landing by a few milliseconds
-    assert t_land - t_edge == pytest.approx(t_ref, rel=0.01)
+    # 1.5 %: the remaining size of the "point" (10 cm wheelbase: the rear wheel leaves the
+    # edge 0.05 / v = 8 ms after the CG passes it at 6 m/s, 1.4 % of the 0.61 s flight; the
+    # front wheel has dropped meanwhile) and the 1 cm steps shift the landing by a few ms
+    assert t_land - t_edge == pytest.approx(t_ref, rel=0.015)
     # impact velocity normal to the slope: v sin(theta). 3 %: v_n = |v_z| cos(theta) -
     # v sin(theta) is the difference of two terms, each about twice v_n, so the ~1 % of the
     # flight time (and of v_z = g t) becomes ~2 % here

@@ -58,10 +58,12 @@ from stuntsim.car import tyre as mf
 from stuntsim.car.driver import CHANNELS, DriverBatch, Timeline
 from stuntsim.car.drivetrain import friction_brake
 from stuntsim.car.vehicle import G, Vehicle
+from stuntsim.constants import RHO0
 
 NSTATE = 25
-RHO_AIR = 1.225  # kg/m^3, sea-level standard density (USSA 1976)
+RHO_AIR = RHO0  # kg/m^3, sea-level standard density (USSA 1976)
 V_LOW = 1.0  # m/s: slip denominators never drop below this (Pacejka 2012 §8.6 "V_low")
+V_SLIDE = 0.1  # m/s: the body's Coulomb friction is regularised over this sliding speed
 # channel indices
 I_STEER, I_HANDBRAKE, I_THROTTLE, I_BRAKE, I_CLUTCH, I_GEAR = range(6)
 assert CHANNELS == ("steer", "handbrake", "throttle", "brake", "clutch", "gear")
@@ -86,6 +88,8 @@ class Forces:
     ratio: np.ndarray  # (B,) overall ratio G
     ax: np.ndarray  # (B,) horizontal acceleration of the CG, body x (incl. centripetal)
     ay: np.ndarray
+    body_force: np.ndarray  # (B,) N, sum of the body-ground normal forces
+    body_clear: np.ndarray  # (B,) m, lowest outline point above the ground (< 0: in contact)
     parts: dict[str, Any] = field(default_factory=dict)  # intermediates for power_losses
 
 
@@ -141,6 +145,12 @@ class CarModel:
         self.ack = v.ackermann * v.track_front / (2.0 * L)
         # stop damping: 30 % of critical on the unsprung mass (estimate for rubber stops)
         self.c_stop = 2.0 * 0.3 * np.sqrt(v.bump_stop_rate * self.mu)
+        # body outline points relative to the sprung CG (body axes; z < 0 below it)
+        pts = v.body_points
+        self.n_body = len(pts)
+        self.bpx = np.array([p.x for p in pts]) - self.xs
+        self.bpy = np.array([p.y for p in pts])
+        self.bpz = np.array([p.z for p in pts]) - v.cg_height
 
     # --- state helpers ---------------------------------------------------------------------
     def initial_state(
@@ -209,6 +219,10 @@ class CarModel:
             + 0.5 * 10.0 * v.tyre_stiffness * pin * pin,
             axis=1,
         )
+        if self.n_body:
+            bc = self.body_contact(x)
+            bp = np.maximum(bc["pen"], 0.0)
+            pe += np.sum(0.5 * v.body_stiffness * bp * bp, axis=1)
         return ke + pe
 
     def _deflection(self, x: np.ndarray) -> np.ndarray:
@@ -234,6 +248,93 @@ class CarModel:
         we, wn = self.wheel_positions(x)
         hg, _ = self.ground.envelope(we, wn, self.vehicle.wheel_radius)
         return hg + self.vehicle.wheel_radius - x[:, 12:16]
+
+    # --- body-ground contact --------------------------------------------------------------
+    def body_geometry(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Where the body's outline points are, with the exact (large-angle) rotation.
+
+        A point p = (x_p, y_p, z_p) of the body (about the sprung CG) turned by roll phi then
+        pitch theta (theta > 0 nose down, phi > 0 left side up)::
+
+            X = cos(theta) x_p + sin(theta) (sin(phi) y_p + cos(phi) z_p)
+            Y = cos(phi) y_p - sin(phi) z_p
+            Z = -sin(theta) x_p + cos(theta) (sin(phi) y_p + cos(phi) z_p)
+
+        X, Y horizontal in the heading frame, Z up; the point sits at x_s + X ahead of the
+        whole car's CG and Z above the sprung CG. Returns (B, P) arrays: X, Y, Z, east, north,
+        height and the partial derivatives the velocities and generalised forces need.
+        """
+        th, ph = x[:, 7:8], x[:, 8:9]
+        sth, cth, sph, cph = np.sin(th), np.cos(th), np.sin(ph), np.cos(ph)
+        px, py, pz = self.bpx, self.bpy, self.bpz
+        w = sph * py + cph * pz
+        X = cth * px + sth * w
+        Y = cph * py - sph * pz
+        Z = -sth * px + cth * w
+        s, c = np.sin(x[:, 2:3]), np.cos(x[:, 2:3])
+        xa = self.xs + X
+        east = x[:, 0:1] - xa * s - Y * c
+        north = x[:, 1:2] + xa * c - Y * s
+        return {
+            "X": X,
+            "Y": Y,
+            "Z": Z,
+            "xa": xa,
+            "east": east,
+            "north": north,
+            "z": x[:, 6:7] + Z,
+            "dX_dth": Z,
+            "dX_dph": sth * Y,
+            "dY_dph": -(sph * py + cph * pz),
+            "dZ_dth": -X,
+            "dZ_dph": cth * Y,
+            "s": s,
+            "c": c,
+        }
+
+    def body_contact(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Forces of the ground on the body's outline points (B, P each), heading-frame axes.
+
+        Each point is a stiff one-sided spring-damper against the ground (the profile's
+        envelope for an edge of radius ``body_radius``, so a sill slides round a step nosing)::
+
+            d = h(east, north) - z_p,   F_n = max(0, k d + c dd/dt)  while d > 0, else 0
+
+        with the normal tilted by the slope like a tyre's (horizontal part -F_n dh/dnorth), and
+        Coulomb friction against the sliding velocity, regularised over V_SLIDE::
+
+            F_t = -mu_b F_n v_t / sqrt(|v_t|^2 + V_SLIDE^2)
+
+        (regularised Coulomb friction as in stuntsim.car.drivetrain; it only dissipates).
+        """
+        veh = self.vehicle
+        g = self.body_geometry(x)
+        u, v, r = x[:, 3:4], x[:, 4:5], x[:, 5:6]
+        thd, phd = x[:, 10:11], x[:, 11:12]
+        vx = u - r * g["Y"] + g["dX_dth"] * thd + g["dX_dph"] * phd
+        vy = v + r * g["xa"] + g["dY_dph"] * phd
+        vz = x[:, 9:10] + g["dZ_dth"] * thd + g["dZ_dph"] * phd
+        h, slope = self.ground.envelope(g["east"], g["north"], veh.body_radius)
+        pen = h - g["z"]
+        v_north = vx * g["c"] - vy * g["s"]
+        pen_rate = slope * v_north - vz
+        fn = veh.body_stiffness * pen + veh.body_damping * pen_rate
+        fn = np.where(pen > 0.0, np.maximum(fn, 0.0), 0.0)
+        scale = veh.body_friction * fn / np.sqrt(vx * vx + vy * vy + V_SLIDE * V_SLIDE)
+        fx = -scale * vx - fn * slope * g["c"]
+        fy = -scale * vy + fn * slope * g["s"]
+        return {
+            "fn": fn,
+            "fx": fx,
+            "fy": fy,
+            "pen": pen,
+            "pen_rate": pen_rate,
+            "vx": vx,
+            "vy": vy,
+            "friction_power": -scale * (vx * vx + vy * vy),
+            "clear": -pen,
+            **g,
+        }
 
     # --- forces ----------------------------------------------------------------------------
     def forces(self, x: np.ndarray, inp: np.ndarray) -> Forces:
@@ -323,16 +424,28 @@ class CarModel:
             dax, day = -q * u[:, 0], -q * v[:, 0]
         else:
             dax = day = 0.0
+        # body-ground contact: forces at the outline points (generalised forces F . dp/dq)
+        if self.n_body:
+            bc = self.body_contact(x)
+            bfx, bfy, bfn = bc["fx"], bc["fy"], bc["fn"]
+            b_x, b_y = bfx.sum(axis=1), bfy.sum(axis=1)
+            b_z = bfn.sum(axis=1)
+            b_mz = np.sum(bc["xa"] * bfy - bc["Y"] * bfx, axis=1)
+            b_th = np.sum(bfx * bc["dX_dth"] + bfn * bc["dZ_dth"], axis=1)
+            b_ph = np.sum(bfx * bc["dX_dph"] + bfy * bc["dY_dph"] + bfn * bc["dZ_dph"], axis=1)
+        else:
+            bc = {}
+            b_x = b_y = b_z = b_mz = b_th = b_ph = np.zeros(x.shape[0])
         m = veh.mass
-        ax = (fx_sum + dax) / m
-        ay = (fy_sum + day) / m
+        ax = (fx_sum + dax + b_x) / m
+        ay = (fy_sum + day + b_y) / m
         acc = np.empty((x.shape[0], 10))
         acc[:, 0] = ax + v[:, 0] * r[:, 0]
         acc[:, 1] = ay - u[:, 0] * r[:, 0]
-        acc[:, 2] = mz / veh.yaw_inertia
-        acc[:, 3] = fs.sum(axis=1) / self.ms - G
-        acc[:, 4] = (-np.sum(xb * fs, axis=1) - h * fx_sum) * cth[:, 0] / veh.pitch_inertia
-        acc[:, 5] = (np.sum(yw * fs, axis=1) + h * fy_sum) * cph[:, 0] / veh.roll_inertia
+        acc[:, 2] = (mz + b_mz) / veh.yaw_inertia
+        acc[:, 3] = (fs.sum(axis=1) + b_z) / self.ms - G
+        acc[:, 4] = ((-np.sum(xb * fs, axis=1) - h * fx_sum) * cth[:, 0] + b_th) / veh.pitch_inertia
+        acc[:, 5] = ((np.sum(yw * fs, axis=1) + h * fy_sum) * cph[:, 0] + b_ph) / veh.roll_inertia
         acc[:, 6:10] = (fz - fs) / self.mu - G
 
         # driveline
@@ -380,7 +493,12 @@ class CarModel:
             ratio=ratio,
             ax=ax,
             ay=ay,
+            body_force=b_z,
+            body_clear=np.min(bc["clear"], axis=1) if self.n_body else np.full(x.shape[0], np.inf),
             parts={
+                "body": bc,
+                "hg": hg,
+                "slope": slope,
                 "pen": pen,
                 "pen_rate": pen_rate,
                 "d": d,
@@ -428,6 +546,17 @@ class CarModel:
             "differential": p["t_lsd"] * (om[:, 2] - om[:, 3]),
             "engine": -f.engine_torque * we,
             "aero": aero + np.zeros(x.shape[0]),
+            **self._body_losses(p["body"]),
+        }
+
+    def _body_losses(self, bc: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if not bc:
+            return {}
+        veh = self.vehicle
+        elastic = np.where(bc["pen"] > 0.0, veh.body_stiffness * bc["pen"], 0.0)
+        return {
+            "body_damping": np.sum((bc["fn"] - elastic) * bc["pen_rate"], axis=1),
+            "body_friction": -np.sum(bc["friction_power"], axis=1),
         }
 
     def rates(self, x: np.ndarray) -> np.ndarray:
@@ -529,6 +658,13 @@ class SimOutput:
     trigger_times: np.ndarray  # (B, n_triggers), inf where never fired
     dt: float
     record_every: int
+    body_force: np.ndarray | None = None  # (B, n) N, sum of the body-ground normal forces
+    body_clear: np.ndarray | None = None  # (B, n) m, lowest outline point above the ground
+    max_fz: np.ndarray | None = None  # (B, 4) N, peak tyre load of each wheel over every step
+    max_axle: np.ndarray | None = None  # (B, 2) N, peak front / rear axle load
+    body_peak: np.ndarray | None = None  # (B, 5): peak body force N, t, point, east, north
+    hg: np.ndarray | None = None  # (B, n, 4) m, effective ground height under each wheel
+    slope: np.ndarray | None = None  # (B, n, 4) its slope d/dnorth
 
 
 def trigger_variables(model: CarModel, x: np.ndarray, fz: np.ndarray, yaw0: np.ndarray, t: float):
@@ -576,10 +712,18 @@ def simulate(
         "ratio": np.empty((B, n_rec)),
         "ax": np.empty((B, n_rec)),
         "ay": np.empty((B, n_rec)),
+        "body_force": np.empty((B, n_rec)),
+        "body_clear": np.empty((B, n_rec)),
+        "hg": np.empty((B, n_rec, 4)),
+        "slope": np.empty((B, n_rec, 4)),
     }
     x = x0.copy()
     yaw0 = x0[:, 2].copy()
     max_vg = np.full(B, -np.inf)
+    max_fz = np.zeros((B, 4))
+    max_axle = np.zeros((B, 2))
+    body_peak = np.zeros((B, 5))
+    body_peak[:, 2] = -1.0
     ms_g = model.ms * G
     n_done = n_rec
     chunk = 250
@@ -597,6 +741,22 @@ def simulate(
             xn, f = model.step(x, inp, dt)
         vg = f.fs.sum(axis=1) / ms_g
         np.maximum(max_vg, vg, out=max_vg)
+        np.maximum(max_fz, f.fz, out=max_fz)
+        np.maximum(max_axle[:, 0], f.fz[:, 0] + f.fz[:, 1], out=max_axle[:, 0])
+        np.maximum(max_axle[:, 1], f.fz[:, 2] + f.fz[:, 3], out=max_axle[:, 1])
+        if model.n_body:
+            bc = f.parts["body"]
+            fn = bc["fn"]
+            k = np.argmax(fn, axis=1)
+            peak = fn[np.arange(B), k]
+            new = peak > body_peak[:, 0]
+            if new.any():
+                rows = np.nonzero(new)[0]
+                body_peak[rows, 0] = peak[rows]
+                body_peak[rows, 1] = t
+                body_peak[rows, 2] = k[rows]
+                body_peak[rows, 3] = bc["east"][rows, k[rows]]
+                body_peak[rows, 4] = bc["north"][rows, k[rows]]
         if n % record_every == 0:
             i = n // record_every
             rec["x"][:, i] = x
@@ -610,6 +770,10 @@ def simulate(
             rec["ratio"][:, i] = f.ratio
             rec["ax"][:, i] = f.ax
             rec["ay"][:, i] = f.ay
+            rec["body_force"][:, i] = f.body_force
+            rec["body_clear"][:, i] = f.body_clear
+            rec["hg"][:, i] = f.parts["hg"]
+            rec["slope"][:, i] = f.parts["slope"]
             if stop_north is not None and np.all(x[:, 1] > stop_north):
                 n_done = i + 1
                 break
@@ -625,4 +789,7 @@ def simulate(
         trigger_times=drv.t_fire[:, 1:].copy(),
         dt=dt,
         record_every=record_every,
+        max_fz=max_fz,
+        max_axle=max_axle,
+        body_peak=body_peak,
     )

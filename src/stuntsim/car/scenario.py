@@ -1,26 +1,24 @@
-"""The ``kind = "car"`` scenario file: pydantic models and the build into a :class:`CarPlan`.
+"""The ``kind = "car"`` scenario file: the pydantic schema only.
 
 docs/car.md ("Scenario keys") documents every key. Ranges the schema can check are checked
 here; cross-field rules (CG inside the wheelbase, steering within the lock, keyframes in time
-order, a start that fits on the platform) are checked in :func:`build_plan` and reported as
-ScenarioError with the dotted field.
+order, a start that fits on the platform) are checked by :func:`stuntsim.car.plan.build_plan`
+and reported as ScenarioError with the dotted field.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from pydantic import Field, field_validator
 
-from stuntsim.errors import ScenarioError
 from stuntsim.scenario.fields import (
     Angle,
     Area,
     Damping,
+    Force,
     Fraction,
     Frequency,
     Inertia,
@@ -34,16 +32,6 @@ from stuntsim.scenario.fields import (
 )
 
 GearValue = int | Literal["R", "N"]
-
-
-def _gear(v: GearValue | None) -> int | None:
-    if v is None:
-        return None
-    if v == "R":
-        return -1
-    if v == "N":
-        return 0
-    return int(v)
 
 
 class VehicleSection(StrictModel):
@@ -193,8 +181,9 @@ class TargetsSection(StrictModel):
     turn: Angle | None = Field(None, gt=0.0, le=4.0 * np.pi)
     shift_time: Time = Field(0.3, gt=0.0, le=5.0)
     wall_margin: Length = Field(0.3, ge=0.0, le=10.0)
-    landing_g: float = Field(3.0, gt=0.0, le=100.0)
+    landing_g: float = Field(3.0, gt=0.0, le=100.0, description="bump factor per wheel/axle")
     load_transfer_ratio: float = Field(0.95, gt=0.0, le=1.0)
+    max_pitch: Angle = Field(np.radians(30.0), gt=0.0, le=np.radians(80.0))
 
 
 class TimingSection(StrictModel):
@@ -210,6 +199,81 @@ class SearchSection(StrictModel):
     step: Time | None = Field(None, ge=1e-4, le=5e-3, description="default: sim.step")
 
 
+class ShiftSection(StrictModel):
+    """The shift in the air (car/shift.py, docs/car.md "Planner"): cue, "in the air", duration."""
+
+    cue_before_end: Angle = Field(np.radians(10.0), gt=0.0, le=np.pi)
+    unloaded: Literal["driven", "all"] = "driven"
+    duration: Time | None = Field(None, gt=0.0, le=5.0, description="overrides the model")
+    to_gear: int = Field(1, ge=1, le=5)
+    clutch_down: Time = Field(0.10, ge=0.0, le=2.0)
+    lever_out: Time = Field(0.10, ge=0.0, le=2.0)
+    lever_across: Time = Field(0.10, ge=0.0, le=2.0)
+    clutch_up: Time = Field(0.15, ge=0.0, le=2.0)
+    input_inertia: Inertia | None = Field(None, gt=0.0, le=1.0)
+    cone_friction: float | None = Field(None, gt=0.0, le=0.5)
+    cone_radius: Length | None = Field(None, gt=0.0, le=0.2)
+    cone_angle: Angle | None = Field(None, gt=0.0, le=np.radians(45.0))
+    knob_force: Force | None = Field(None, gt=0.0, le=2000.0)
+    lever_ratio: float | None = Field(None, gt=0.0, le=50.0)
+
+
+class FreeSection(StrictModel):
+    """Plan parameters ``car-plan`` may change, each ``[low, high]`` (car/planner.py)."""
+
+    entry_speed: tuple[Speed, Speed] | None = None
+    start_distance: tuple[Length, Length] | None = None
+    turn_in: tuple[Length, Length] | None = None
+    steer: tuple[Angle, Angle] | None = None
+    countersteer: tuple[Angle, Angle] | None = None
+    clutch_up: tuple[Time, Time] | None = None
+    ramp_height: tuple[Length, Length] | None = None
+
+
+class PlannerSection(StrictModel):
+    """The optimising planner of ``car-plan`` (car/planner.py, docs/car.md "Planner")."""
+
+    free: FreeSection = Field(default_factory=FreeSection)
+    jitter_samples: int = Field(4, ge=0, le=64)
+    timing_jitter: Time = Field(0.05, ge=0.0, le=1.0)
+    speed_jitter: Speed = Field(0.5, ge=0.0, le=10.0)
+    population: int = Field(6, ge=2, le=50)
+    generations: int = Field(8, ge=1, le=200)
+    seed: int = Field(1, ge=0, le=2**32 - 1)
+    step: Time | None = Field(None, ge=1e-4, le=5e-3, description="default: sim.step")
+    band_steps: int = Field(5, ge=1, le=12)
+    robustness_samples: int = Field(32, ge=0, le=1000)
+
+
+class UncertaintySection(StrictModel):
+    """The car's ``[uncertainty]``: 1-sigma errors of the driver and the car (normal draws).
+
+    Timing: each keyframe after t = 0 moves by its own N(0, timing) (``timing_by_tag`` sets
+    sigma for the keyframes of a tag); a channel's keyframes keep their order. Each trigger's
+    keyframes wait a reaction delay |N(0, trigger)| after the condition first holds (a cue is
+    answered late, never early). The scale factors (surface friction, tyre grip, cornering
+    stiffness) are 1 + N(0, sigma), at least 0.1.
+    """
+
+    timing: Time = Field(0.0, ge=0.0, le=2.0)
+    timing_by_tag: dict[str, Time] = Field(default_factory=dict, max_length=50)
+    trigger: Time = Field(0.0, ge=0.0, le=2.0)
+    speed: Speed = Field(0.0, ge=0.0, le=20.0)
+    surface_friction: Fraction = Field(0.0, ge=0.0, le=0.5)
+    tyre_grip: Fraction = Field(0.0, ge=0.0, le=0.5)
+    cornering_stiffness: Fraction = Field(0.0, ge=0.0, le=0.5)
+    mass: Mass = Field(0.0, ge=0.0, le=1000.0)
+    cg_height: Length = Field(0.0, ge=0.0, le=0.3)
+
+    @field_validator("timing_by_tag")
+    @classmethod
+    def _tags(cls, v):
+        for k, sigma in v.items():
+            if not 0.0 <= sigma <= 2.0:
+                raise ValueError(f"timing_by_tag.{k}: give 0 to 2 s")
+        return v
+
+
 class CarScenario(StrictModel):
     kind: Literal["car"]
     name: str = "car stunt"
@@ -221,242 +285,6 @@ class CarScenario(StrictModel):
     sim: SimSection = Field(default_factory=SimSection)
     targets: TargetsSection = Field(default_factory=TargetsSection)
     search: SearchSection | None = None
-
-
-# --- build -------------------------------------------------------------------------------------
-
-_DIRECT = (
-    "mass wheelbase cg_to_front cg_height track_front track_rear yaw_inertia pitch_inertia "
-    "roll_inertia unsprung_front unsprung_rear spring_front spring_rear damper_front damper_rear "
-    "anti_roll_front anti_roll_rear bump_travel rebound_travel bump_stop_rate tyre_stiffness "
-    "tyre_damping tyre_bottoming wheel_radius wheel_inertia length width front_overhang max_steer "
-    "brake_front brake_rear handbrake drag_area rolling_resistance ackermann"
-).split()
-
-
-def build_vehicle(sec: VehicleSection, path: Path):
-    from stuntsim.car.drivetrain import Clutch, LimitedSlipDiff
-    from stuntsim.car.vehicle import PRESETS
-
-    base = PRESETS[sec.preset]
-    over = {k: getattr(sec, k) for k in _DIRECT if getattr(sec, k) is not None}
-    if "wheelbase" in over and "cg_to_front" not in over:
-        # keep the weight split of the preset
-        over["cg_to_front"] = base.cg_to_front / base.wheelbase * over["wheelbase"]
-    if sec.mass is not None and sec.yaw_inertia is None:
-        over["yaw_inertia"] = base.yaw_inertia * sec.mass / base.mass
-    if sec.mu_scale is not None or sec.cornering_scale_front is not None:
-        over["tyre"] = base.tyre.scaled(sec.mu_scale or 1.0, sec.cornering_scale_front or 1.0)
-    if sec.mu_scale is not None or sec.cornering_scale_rear is not None:
-        over["tyre_rear"] = base.tyre_rear.scaled(
-            sec.mu_scale or 1.0, sec.cornering_scale_rear or 1.0
-        )
-    eng = base.engine
-    if sec.engine_inertia is not None:
-        eng = replace(eng, inertia=sec.engine_inertia)
-    if sec.idle_speed is not None:
-        eng = replace(eng, idle_speed=sec.idle_speed)
-    if sec.cut_speed is not None:
-        eng = replace(eng, cut_speed=sec.cut_speed)
-    if sec.torque_curve is not None:
-        eng = replace(
-            eng,
-            speed=tuple(s for s, _ in sec.torque_curve),
-            torque=tuple(tq for _, tq in sec.torque_curve),
-        )
-    if eng != base.engine:
-        over["engine"] = eng
-    if sec.clutch_capacity is not None:
-        over["clutch"] = Clutch(sec.clutch_capacity)
-    gb = base.gearbox
-    if sec.gear_ratios is not None:
-        gb = replace(gb, ratios=tuple(sec.gear_ratios))
-    if sec.reverse_ratio is not None:
-        gb = replace(gb, reverse=sec.reverse_ratio)
-    if sec.final_drive is not None:
-        gb = replace(gb, final_drive=sec.final_drive)
-    if gb != base.gearbox:
-        over["gearbox"] = gb
-    if sec.lsd_locking is not None or sec.lsd_preload is not None:
-        over["diff"] = LimitedSlipDiff(
-            sec.lsd_locking if sec.lsd_locking is not None else base.diff.locking,
-            sec.lsd_preload if sec.lsd_preload is not None else base.diff.preload,
-        )
-    veh = base.with_overrides(**over)
-    # cross-field rules
-    if not 0.0 < veh.cg_to_front < veh.wheelbase:
-        raise ScenarioError(
-            path, "vehicle.cg_to_front", "the CG must lie between the axles (0 < a < wheelbase)"
-        )
-    if veh.sprung_mass <= 0.2 * veh.mass:
-        raise ScenarioError(path, "vehicle.unsprung_front", "unsprung masses exceed the car's mass")
-    if veh.length < veh.wheelbase + veh.front_overhang:
-        raise ScenarioError(path, "vehicle.length", "shorter than wheelbase plus front overhang")
-    if veh.cg_height <= veh.wheel_radius * 0.5:
-        raise ScenarioError(path, "vehicle.cg_height", "CG below half the wheel radius")
-    if veh.engine.idle_speed >= veh.engine.cut_speed:
-        raise ScenarioError(path, "vehicle.idle_speed", "idle speed above the fuel-cut speed")
-    return veh
-
-
-def build_plan(model: CarScenario, path: Path):
-    """Validated scenario -> CarPlan (SI objects); raises ScenarioError on cross-field errors."""
-    from stuntsim.car.driver import Keyframe, Timeline, parse_trigger
-    from stuntsim.car.planner import CarPlan, Start, Targets
-    from stuntsim.car.stairs import FlatGround, Stairs
-
-    veh = build_vehicle(model.vehicle, path)
-    if model.stairs is None:
-        ground = FlatGround()
-    else:
-        s = model.stairs
-        ground = Stairs(
-            platform_length=s.platform_length,
-            riser=s.riser,
-            tread=s.tread,
-            steps=s.steps,
-            width=s.width,
-            flights=s.flights,
-            landing=s.landing,
-            centre_east=s.centre_east,
-            sides=s.sides,
-        )
-        if s.width <= veh.width:
-            raise ScenarioError(path, "stairs.width", "narrower than the car")
-    st = model.start
-    start_gear = _gear(st.gear)
-    start = Start(
-        east=st.east,
-        north=st.north,
-        heading=st.heading,
-        speed=st.speed,
-        gear=start_gear,
-        engine_running=st.engine == "running",
-    )
-    if model.stairs is not None:
-        # the whole car must start on the platform (or behind it)
-        corners = veh.outline()
-        psi = -st.heading
-        north_max = st.north + np.max(corners[:, 0] * np.cos(psi) - corners[:, 1] * np.sin(psi))
-        if north_max >= model.stairs.platform_length:
-            raise ScenarioError(
-                path, "start.north", "the car must start on the platform, before the first step"
-            )
-    ratio = veh.gearbox.table()[start_gear + 1]
-    pedal0 = next(
-        (k.clutch for k in model.driver if k.after is None and k.t == 0.0 and k.clutch is not None),
-        0.0,
-    )
-    if ratio * st.speed < 0 and pedal0 < 0.5:
-        raise ScenarioError(
-            path,
-            "start.gear",
-            "the car rolls against the start gear with the clutch engaged (use R to reverse)",
-        )
-
-    # keyframes: groups by trigger text, time order inside each group
-    triggers: list[str] = []
-    keyframes = []
-    last_t: dict[str, tuple[float, int]] = {}
-    for i, k in enumerate(model.driver):
-        group_key = k.after or ""
-        if group_key and group_key not in triggers:
-            triggers.append(group_key)
-        prev = last_t.get(group_key)
-        if prev is not None and k.t < prev[0]:
-            what = f"after {group_key!r}" if group_key else "timed"
-            raise ScenarioError(
-                path,
-                f"driver[{i}].t",
-                f"keyframes out of order: {k.t:g} s comes after driver[{prev[1]}] at "
-                f"{prev[0]:g} s ({what} keyframes must be in time order)",
-            )
-        last_t[group_key] = (k.t, i)
-        if k.steer is not None and abs(k.steer) > veh.max_steer + 1e-9:
-            raise ScenarioError(
-                path,
-                f"driver[{i}].steer",
-                f"beyond full lock ({np.degrees(veh.max_steer):.0f} deg for this vehicle)",
-            )
-        vals = []
-        for c in ("steer", "handbrake", "throttle", "brake", "clutch"):
-            v = getattr(k, c)
-            if v is not None:
-                vals.append((c, float(v)))
-        g = _gear(k.gear)
-        if g is not None:
-            vals.append(("gear", float(g)))
-        group = 0 if not k.after else triggers.index(group_key) + 1
-        keyframes.append(Keyframe(k.t, tuple(vals), group, k.tag))
-    timeline = Timeline(tuple(keyframes), tuple(parse_trigger(t) for t in triggers), start_gear)
-
-    tg = model.targets
-    if tg.heading is not None:
-        target_heading = tg.heading
-    elif model.stairs is not None:
-        target_heading = 0.0  # straight down the steps (+north)
-    else:
-        target_heading = (st.heading + np.pi) % (2.0 * np.pi)
-    targets = Targets(
-        heading=target_heading,
-        heading_tolerance=tg.heading_tolerance,
-        turn=tg.turn,
-        shift_time=tg.shift_time,
-        wall_margin=tg.wall_margin,
-        landing_g=tg.landing_g,
-        load_transfer_ratio=tg.load_transfer_ratio,
-    )
-    search = _build_search(model, timeline, path)
-    return CarPlan(
-        name=model.name,
-        description=model.description,
-        vehicle=veh,
-        ground=ground,
-        timeline=timeline,
-        start=start,
-        duration=model.sim.duration,
-        dt=model.sim.step,
-        targets=targets,
-        search=search,
-        path=path,
-        record_every=max(1, round(2e-3 / model.sim.step)),
-    )
-
-
-def _build_search(model: CarScenario, timeline, path: Path):
-    from stuntsim.car.planner import SearchSpec, TimingDim
-
-    sec = model.search or SearchSection()
-    sign = -1.0 if model.start.speed < 0 else 1.0
-    if sec.speed is not None:
-        lo, hi = sorted(abs(v) for v in sec.speed)
-    else:
-        lo, hi = 0.85 * abs(model.start.speed), 1.15 * abs(model.start.speed)
-    speeds = tuple(sign * v for v in _grid_values(lo, hi, sec.speed_steps))
-    tags = timeline.tags()
-    dims = []
-    if sec.timing:
-        for i, tm in enumerate(sec.timing):
-            if tm.tag != "*" and tm.tag not in tags:
-                raise ScenarioError(
-                    path,
-                    f"search.timing[{i}].tag",
-                    f"no keyframe has tag {tm.tag!r}"
-                    + (f" (tags: {', '.join(tags)})" if tags else ""),
-                )
-            a, b = tm.range
-            if b < a:
-                raise ScenarioError(path, f"search.timing[{i}].range", "give [earliest, latest]")
-            dims.append(TimingDim(tm.tag, _grid_values(a, b, tm.steps)))
-    else:
-        for tag in tags[:2] or ["*"]:
-            dims.append(TimingDim(tag, _grid_values(-0.3, 0.3, 7)))
-    n = len(speeds) * int(np.prod([len(d.offsets) for d in dims])) if dims else len(speeds)
-    if n > 2000:
-        raise ScenarioError(path, "search", f"the grid has {n} plans; keep it under 2000")
-    return SearchSpec(speeds=speeds, timing=tuple(dims), dt=sec.step or model.sim.step)
-
-
-def _grid_values(a: float, b: float, n: int) -> tuple[float, ...]:
-    """n evenly spaced values from a to b, rounded to 1e-9 (no 0.04999999... offsets)."""
-    return tuple(round(float(v), 9) for v in np.linspace(a, b, n))
+    uncertainty: UncertaintySection | None = None
+    shift: ShiftSection = Field(default_factory=ShiftSection)
+    planner: PlannerSection | None = None

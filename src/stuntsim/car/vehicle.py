@@ -24,8 +24,25 @@ import numpy as np
 
 from stuntsim.car.drivetrain import RPM, Clutch, Engine, Gearbox, LimitedSlipDiff
 from stuntsim.car.tyre import COMMONROAD_TYRE, PAC2002_LOAD_SENSITIVE, TyreParams
+from stuntsim.constants import G0
 
-G = 9.81  # m/s^2: CommonRoad's value, used throughout the car model (g0 = 9.80665 differs 0.03 %)
+# Standard gravity (stuntsim.constants). CommonRoad's vehicle models use 9.81 m/s^2, 0.03 % more;
+# the cross-checks against them (tests/test_car_commonroad.py) allow for it.
+G = G0
+
+
+@dataclass(frozen=True)
+class BodyPoint:
+    """A point of the body's lower outline that can strike the ground (body axes, at rest).
+
+    ``x`` forward of the whole-car CG, ``y`` to the left, ``z`` its height above level ground
+    with the car at rest on its wheels (all m).
+    """
+
+    name: str
+    x: float
+    y: float
+    z: float
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,13 @@ class Vehicle:
     gearbox: Gearbox
     diff: LimitedSlipDiff
     ackermann: float = 1.0  # fraction of Ackermann steering geometry (0 = parallel steer)
+    # body-ground contact (stuntsim.car.dynamics): the lower outline, a stiff spring-damper at
+    # each point and Coulomb friction of the body sliding on the ground
+    body_points: tuple[BodyPoint, ...] = ()
+    body_stiffness: float = 2.0e6  # N/m per point
+    body_damping: float = 3.0e4  # N s/m per point
+    body_friction: float = 0.4  # Coulomb coefficient, steel / plastic on stone
+    body_radius: float = 0.05  # m, edge radius of the outline rolling over a step nosing
     sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     # --- derived -----------------------------------------------------------------------
@@ -145,17 +169,39 @@ _E28_SPRUNG_R = _E28_SPRUNG * _E28_A / _E28_WHEELBASE / 2.0
 _E28_KF = _wheel_rate(_E28_SPRUNG_F, 1.35)  # estimate: 1.35 Hz front ride frequency
 _E28_KR = _wheel_rate(_E28_SPRUNG_R, 1.45)  # estimate: 1.45 Hz rear (usual flat-ride practice)
 
-S38_ENGINE = Engine(
-    # Full-throttle torque of the S38 3.5 l (Euro, 286 PS): the 340 N m at 4500 rpm peak and
-    # 286 PS (210 kW) at 6500 rpm (309 N m) are from reference §7; the rest of the curve is an
-    # estimate shaped like a typical naturally aspirated six.
+
+def _e28_body_points() -> tuple[BodyPoint, ...]:
+    """The E28's lower outline (all heights estimates: about 0.13 m ground clearance at the sump
+    and the axle carriers, air dam and bumper lower edges from photographs; unconfirmed)."""
+    xf = _E28_A + 0.85  # front bumper: CG to front axle + front overhang (estimate)
+    xr = -(_E28_B + (4.620 - 0.85 - _E28_WHEELBASE))  # rear bumper
+    return (
+        BodyPoint("air dam", xf - 0.08, 0.0, 0.20),
+        BodyPoint("front bumper left", xf - 0.02, 0.70, 0.26),
+        BodyPoint("front bumper right", xf - 0.02, -0.70, 0.26),
+        BodyPoint("sump", _E28_A - 0.10, 0.0, 0.14),
+        BodyPoint("sill front left", 0.90, 0.80, 0.20),
+        BodyPoint("sill front right", 0.90, -0.80, 0.20),
+        BodyPoint("sill rear left", -1.00, 0.80, 0.21),
+        BodyPoint("sill rear right", -1.00, -0.80, 0.21),
+        BodyPoint("rear axle carrier", -_E28_B, 0.0, 0.15),
+        BodyPoint("rear bumper left", xr + 0.03, 0.65, 0.32),
+        BodyPoint("rear bumper right", xr + 0.03, -0.65, 0.32),
+    )
+
+
+M88_3_ENGINE = Engine(
+    # Full-throttle torque of the M88/3 3.5 l six of the Euro E28 M5 (286 PS; the S38B35, 256 hp,
+    # was the North American engine; BMW M GmbH's published M88/3 figures): 286 PS (210 kW) at
+    # 6500 rpm (309 N m) and about 340 N m at 4500 rpm; the rest of the curve is an estimate
+    # shaped like a typical naturally aspirated six.
     speed=tuple(
         x * RPM for x in (600, 1000, 2000, 3000, 4000, 4500, 5000, 5500, 6000, 6500, 6900, 7200)
     ),
     torque=(180.0, 220.0, 265.0, 300.0, 330.0, 340.0, 336.0, 328.0, 320.0, 309.0, 290.0, 270.0),
     inertia=0.20,  # estimate: crank, 7.5 kg flywheel and clutch
     idle_speed=900.0 * RPM,  # estimate
-    cut_speed=7000.0 * RPM,  # estimate (S38 red line about 6900 rpm)
+    cut_speed=7000.0 * RPM,  # estimate (M88/3 red line about 6900 rpm)
 )
 
 BMW_E28_M5 = Vehicle(
@@ -199,7 +245,7 @@ BMW_E28_M5 = Vehicle(
     rolling_resistance=0.012,  # estimate (passenger tyres on stone)
     tyre=PAC2002_LOAD_SENSITIVE,
     tyre_rear=PAC2002_LOAD_SENSITIVE,
-    engine=S38_ENGINE,
+    engine=M88_3_ENGINE,
     clutch=Clutch(capacity=480.0),  # estimate: about 1.4 x peak engine torque
     gearbox=Gearbox(
         ratios=(3.51, 2.08, 1.35, 1.00, 0.81),  # Getrag 280 (reference §7); ratios: estimate
@@ -207,6 +253,7 @@ BMW_E28_M5 = Vehicle(
         final_drive=3.73,  # reference §7 (Euro; US 3.91)
     ),
     diff=LimitedSlipDiff(locking=0.25, preload=50.0),  # limited-slip per §7; 25 %: estimate
+    body_points=_e28_body_points(),
 )
 
 BMW_E28_M5_SOURCES: dict[str, str] = {
@@ -214,7 +261,17 @@ BMW_E28_M5_SOURCES: dict[str, str] = {
     "length": "reference §7",
     "width": "reference §7",
     "mass": "reference §7 gives 1430-1550 kg; 1500 kg with driver (estimate within the range)",
-    "engine": "reference §7: 286 PS at 6500 rpm, about 340 N m at 4500 rpm; curve shape estimate",
+    "engine": (
+        "M88/3 (Euro E28 M5): 286 PS at 6500 rpm, about 340 N m at 4500 rpm (BMW's published "
+        "figures); curve shape estimate"
+    ),
+    "body_points": (
+        "estimate: lower outline heights from the E28's published 4620 mm length and a ground "
+        "clearance of about 0.13 m (period road tests; unconfirmed)"
+    ),
+    "body_stiffness": "estimate: local crush stiffness of a bumper / sill on stone",
+    "body_damping": "estimate: about half of critical for a quarter of the car on that stiffness",
+    "body_friction": "estimate: steel / plastic sliding on stone (typical 0.3-0.5)",
     "gearbox": "Getrag 280 five-speed (reference §7); ratios estimate",
     "final_drive": "reference §7: 3.73 (Euro)",
     "diff": "limited-slip (reference §7); 25 % locking value estimate",

@@ -6,6 +6,7 @@ Also the presenters of the ``car-plan`` timing search (:func:`search_to_json`,
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -28,30 +29,37 @@ def _pair(a: float, b: float) -> dict[str, float]:
 # --- JSON ------------------------------------------------------------------------------------
 
 
+def _dc(obj: Any) -> dict[str, Any] | None:
+    from dataclasses import asdict
+
+    return None if obj is None else asdict(obj)
+
+
 def to_json(res: Any) -> dict[str, Any]:
+    """The car's own part of the JSON document (the CLI adds the envelope), SI units."""
     plan = res.plan
     veh = plan.vehicle
-    ground = plan.ground
-    doc: dict[str, Any] = {
-        "kind": "car",
-        "name": res.name,
-        "final_yaw_deg": res.final_yaw_deg,
-        "final_heading_deg": res.final_heading_deg,
-        "heading_error_deg": res.heading_error_deg,
-        "turn_deg": float(np.degrees(res.turn)),
+    return {
+        "final_yaw_rad": res.final_yaw_rad,
+        "final_heading_rad": res.final_heading_rad,
+        "heading_error_rad": res.heading_error_rad,
+        "turn_rad": res.turn_rad,
         "turn_time_s": res.turn_time_s,
         "airborne": [_pair(a, b) for a, b in res.airborne],
-        "shift_window": res.shift.to_dict(),
         "max_vertical_g": res.max_vertical_g,
+        "max_wheel_load_factor": res.max_wheel_factor,
+        "max_axle_load_factor": res.max_axle_factor,
         "max_load_transfer_ratio": res.max_load_transfer_ratio,
         "min_wall_clearance_m": res.min_wall_clearance_m,
-        "max_roll_deg": res.max_roll_deg,
+        "max_roll_rad": res.max_roll_rad,
+        "max_pitch_rad": res.max_pitch_rad,
         "max_lateral_g": res.max_lateral_g,
         "static_stability_factor": veh.static_stability_factor,
-        "landings": res.landings,
-        "clutch_engagements": [c.to_dict() for c in res.clutch],
-        "edge_crossing": res.edge,
+        "landings": [_dc(d) for d in res.landings],
+        "body_strike": _dc(res.body_strike),
+        "edge_crossing": _dc(res.edge),
         "duration_s": float(res.t[-1]),
+        "surface": plan.surface,
         "vehicle": {
             "name": veh.name,
             "mass_kg": veh.mass,
@@ -60,17 +68,15 @@ def to_json(res: Any) -> dict[str, Any]:
             "cg_height_m": veh.cg_height,
             "tyre": veh.tyre.name,
         },
-        "ground": ground.describe(),
+        "ground": plan.ground.describe(),
         "start": {
             "east_m": plan.start.east,
             "north_m": plan.start.north,
-            "heading_deg": float(np.degrees(plan.start.heading) % 360.0),
+            "heading_rad": float(plan.start.heading % (2.0 * np.pi)),
             "speed_m_s": plan.start.speed,
             "gear": _gear(plan.start.gear),
         },
-        "checks": [c.to_dict() for c in res.checks],
     }
-    return doc
 
 
 # --- trajectory -----------------------------------------------------------------------------
@@ -92,21 +98,21 @@ def trajectory(res: Any) -> dict[str, Any]:
         "east_m": x[:, 0],
         "north_m": x[:, 1],
         "height_m": x[:, 6],
-        "heading_deg": np.degrees(-x[:, 2]) % 360.0,
-        "yaw_deg": np.degrees(res.yaw[sl]),
-        "yaw_rate_deg_s": np.degrees(x[:, 5]),
+        "heading_rad": np.mod(-x[:, 2], 2.0 * np.pi),
+        "yaw_rad": res.yaw[sl],
+        "yaw_rate_rad_s": x[:, 5],
         "speed_m_s": np.hypot(x[:, 3], x[:, 4]),
         "u_m_s": x[:, 3],
         "v_m_s": x[:, 4],
-        "pitch_deg": np.degrees(x[:, 7]),
-        "roll_deg": np.degrees(x[:, 8]),
-        "steer_deg": np.degrees(inp[:, 0]),
+        "pitch_rad": x[:, 7],
+        "roll_rad": x[:, 8],
+        "steer_rad": inp[:, 0],
         "handbrake": inp[:, 1],
         "throttle": inp[:, 2],
         "brake": inp[:, 3],
         "clutch": inp[:, 4],
         "gear": inp[:, 5].astype(int),
-        "engine_rpm": x[:, 24] * 60.0 / (2.0 * np.pi),
+        "engine_rad_s": x[:, 24],
         "clutch_torque_nm": res.clutch_torque[sl],
     }
     for i, w in enumerate(WHEELS):
@@ -116,8 +122,9 @@ def trajectory(res: Any) -> dict[str, Any]:
     for i, w in enumerate(WHEELS):
         cols[f"slip_ratio_{w}"] = res.kappa[sl][:, i]
     for i, w in enumerate(WHEELS):
-        cols[f"slip_angle_{w}_deg"] = np.degrees(res.alpha[sl][:, i])
+        cols[f"slip_angle_{w}_rad"] = res.alpha[sl][:, i]
     cols["vertical_g"] = res.vertical_g[sl]
+    cols["body_contact_n"] = res.body_force[sl]
     cols["load_transfer_ratio"] = res.ltr[sl]
     clear = res.clearance[sl]
     cols["wall_clearance_m"] = np.where(np.isfinite(clear), clear, np.nan)
@@ -132,9 +139,12 @@ def _fmt_t(v: float | None) -> str:
     return "—" if v is None else f"{v:.2f} s"
 
 
+def _deg(v: float) -> float:
+    return float(np.degrees(v))
+
+
 def summary(res: Any, console: Any, display: Any) -> None:
     plan = res.plan
-    sw = res.shift
     console.print(f"[bold]{res.name}[/]  ({plan.vehicle.name}; {plan.ground.describe()})")
     rows = [
         (
@@ -142,8 +152,12 @@ def summary(res: Any, console: Any, display: Any) -> None:
             display.fmt(abs(plan.start.speed), "road_speed")
             + (" (reversing)" if plan.start.speed < 0 else ""),
         ),
-        ("rotation", f"{res.final_yaw_deg:+.0f} deg (turn {np.degrees(res.turn):+.0f} deg)"),
-        ("final heading", f"{res.final_heading_deg:.0f} deg ({res.heading_error_deg:.1f} deg off)"),
+        ("surface", plan.surface.replace("_", " ")),
+        ("rotation", f"{_deg(res.final_yaw_rad):+.0f} deg (turn {_deg(res.turn_rad):+.0f} deg)"),
+        (
+            "final heading",
+            f"{_deg(res.final_heading_rad):.0f} deg ({_deg(res.heading_error_rad):.1f} deg off)",
+        ),
         ("turn time", _fmt_t(res.turn_time_s)),
     ]
     if res.edge is not None:
@@ -151,38 +165,27 @@ def summary(res: Any, console: Any, display: Any) -> None:
         rows.append(
             (
                 "over the first step",
-                f"{e['t_s']:.2f} s, heading {e['heading_deg']:.0f} deg, "
-                + display.fmt(abs(e["speed_along_nose_m_s"]), "road_speed")
-                + (" nose first" if e["nose_first"] else " backwards/sideways"),
+                f"{e.t_s:.2f} s, heading {_deg(e.heading_rad):.0f} deg, "
+                + display.fmt(abs(e.speed_along_nose_m_s), "road_speed")
+                + (" nose first" if e.nose_first else " backwards/sideways"),
             )
         )
     air = ", ".join(f"{a:.2f}-{b:.2f} s" for a, b in res.airborne) or "none"
     rows.append(("airborne (4 wheels off)", air))
-    if sw.last_10deg is not None:
-        rows.append(("last 10 deg of the turn", f"{sw.last_10deg[0]:.2f}-{sw.last_10deg[1]:.2f} s"))
-    if sw.start_s is not None:
-        rows.append(
-            (
-                "shift window",
-                f"{sw.start_s:.2f}-{sw.end_s:.2f} s ({sw.duration_s:.2f} s; needs "
-                f"{sw.required_s:.2f} s): " + ("fits" if sw.feasible else "too short"),
-            )
-        )
-    else:
-        rows.append(("shift window", "none (no airborne phase in the last 10 deg)"))
-    if sw.planned is not None:
-        rows.append(("planned shift", f"{sw.planned[0]:.2f}-{sw.planned[1]:.2f} s"))
-    for c in res.clutch:
-        rows.append(
-            (
-                f"clutch up {c.t_s:.2f} s",
-                f"gear {_gear(c.gear)}: engine {c.engine_rpm:.0f} rpm vs gearbox "
-                f"{c.gearbox_rpm:.0f} rpm ({c.mismatch_rpm:+.0f}); "
-                f"{c.peak_axle_torque_nm:.0f} N m at the axle, rear slip {c.peak_rear_slip:.2f}",
-            )
-        )
     rows += [
-        ("peak vertical load", f"{res.max_vertical_g:.1f} g"),
+        (
+            "peak wheel / axle load",
+            f"{res.max_wheel_factor:.1f} / {res.max_axle_factor:.1f} x static "
+            f"(body {res.max_vertical_g:.1f} g)",
+        ),
+        ("peak pitch vs ground", f"{_deg(res.max_pitch_rad):+.0f} deg"),
+        (
+            "body strike",
+            "none"
+            if res.body_strike is None
+            else f"{res.body_strike.point} at {res.body_strike.t_s:.2f} s, "
+            + display.fmt(res.body_strike.peak_force_n, "force"),
+        ),
         ("peak load-transfer ratio", f"{res.max_load_transfer_ratio:.2f}"),
         (
             "closest to a wall",
@@ -203,10 +206,8 @@ def _shade_airborne(ax: Any, res: Any) -> None:
     for i, (a, b) in enumerate(res.airborne):
         ax.axvspan(a, b, color="#8ecae6", alpha=0.35, lw=0, label="airborne" if i == 0 else None)
     sw = res.shift
-    if sw.last_10deg is not None:
-        ax.axvspan(*sw.last_10deg, color="#ffb703", alpha=0.3, lw=0, label="last 10 deg")
-    if sw.start_s is not None and sw.duration_s > 0:
-        ax.axvspan(sw.start_s, sw.end_s, color="#2a9d8f", alpha=0.45, lw=0, label="shift window")
+    if sw is not None and sw.at is not None and "t_s" in sw.at:
+        ax.axvline(sw.at["t_s"], color="#ffb703", lw=1.0, label="shift cue")
 
 
 def _top_down(res: Any, display: Any) -> Any:
@@ -300,7 +301,7 @@ def report_sections(res: Any, display: Any) -> list[Any]:
     fig = new_figure(7.5, 4.2)
     ax1 = fig.add_subplot(2, 1, 1)
     ax1.plot(t, np.degrees(res.yaw), color="#1d3557", label="yaw since start")
-    ax1.axhline(np.degrees(res.turn), color="#e63946", lw=0.8, ls="--", label="target turn")
+    ax1.axhline(np.degrees(res.turn_rad), color="#e63946", lw=0.8, ls="--", label="target turn")
     _shade_airborne(ax1, res)
     ax1.set_ylabel("yaw (deg)")
     ax1.legend(fontsize=7, loc="best")
@@ -313,8 +314,8 @@ def report_sections(res: Any, display: Any) -> list[Any]:
         Section(
             "Yaw and yaw rate",
             [fig],
-            note="Shaded: airborne phases (blue), the last 10 deg of the turn (amber) and the "
-            "shift window where they overlap (green).",
+            note="Shaded: airborne phases (blue); amber line: the shift cue (the last 10 deg of "
+            "the turn begins).",
         )
     )
     # wheel loads
@@ -328,11 +329,26 @@ def report_sections(res: Any, display: Any) -> list[Any]:
     ax.set_xlabel("time (s)")
     ax.legend(fontsize=7, ncol=4)
     rows = [
-        (f"{d['t_s']:.2f}", f"{d['vertical_g']:.1f}", display.fmt(d["max_wheel_load_n"], "force"))
+        (
+            f"{d.t_s:.2f}",
+            f"{d.vertical_g:.1f}",
+            display.fmt(d.max_wheel_load_n, "force"),
+            f"{d.wheel_factor:.1f}",
+            f"{d.axle_factor:.1f}",
+        )
         for d in res.landings
     ]
     html = (
-        table_html(["landing at (s)", "peak body vertical g", "peak wheel load"], rows)
+        table_html(
+            [
+                "landing at (s)",
+                "peak body vertical g",
+                "peak wheel load",
+                "wheel x static",
+                "axle x static",
+            ],
+            rows,
+        )
         if rows
         else ""
     )
@@ -357,46 +373,18 @@ def report_sections(res: Any, display: Any) -> list[Any]:
     ax.set_ylabel(f"wheel speed x R ({sunit})")
     ax.set_xlabel("time (s)")
     axr = ax.twinx()
-    axr.plot(t, res.engine_rpm, color="k", lw=1.3, label="engine")
+    axr.plot(t, res.x[:, 24] * 60.0 / (2.0 * np.pi), color="k", lw=1.3, label="engine")
     w_c = 0.5 * (res.x[:, 22] + res.x[:, 23])
     gin = np.where(res.ratio != 0, res.ratio * w_c * 60 / (2 * np.pi), np.nan)
     axr.plot(t, gin, color="#7209b7", lw=1.0, ls="--", label="gearbox input")
     axr.set_ylabel("rpm")
     for c in res.clutch:
-        ax.axvline(c.t_s, color="#6a4c93", lw=0.8)
+        if c.at is not None and "t_s" in c.at:
+            ax.axvline(c.at["t_s"], color="#6a4c93", lw=0.8)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = axr.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, fontsize=7, ncol=3, loc="upper left")
-    crows = [
-        (
-            f"{c.t_s:.2f}",
-            _gear(c.gear),
-            f"{c.engine_rpm:.0f}",
-            f"{c.gearbox_rpm:.0f}",
-            f"{c.mismatch_rpm:+.0f}",
-            f"{c.peak_clutch_torque_nm:.0f}",
-            f"{c.peak_axle_torque_nm:.0f}",
-            f"{c.peak_rear_slip:.2f}",
-        )
-        for c in res.clutch
-    ]
-    html = (
-        table_html(
-            [
-                "clutch up (s)",
-                "gear",
-                "engine rpm",
-                "gearbox rpm",
-                "mismatch rpm",
-                "clutch N m",
-                "axle N m",
-                "rear slip",
-            ],
-            crows,
-        )
-        if crows
-        else ""
-    )
+    html = "".join(f"<p>{escape(c.message)}</p>" for c in res.clutch)
     sections.append(
         Section(
             "Wheel speeds and engine speed",
