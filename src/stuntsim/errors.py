@@ -136,6 +136,8 @@ def _kind_of(mode: int) -> str | None:
 
 
 def _mb(n: float) -> str:
+    if n >= 1 << 30:
+        return f"{n / (1 << 30):,.1f} GiB"
     return f"{n / (1 << 20):.3g} MiB"
 
 
@@ -278,3 +280,78 @@ def _read_pipe(fd: int, p: Path, limit: int, timeout: float, error: type[Scenari
         parts.append(chunk)
         total += len(chunk)
     return b"".join(parts)
+
+
+# --- caps --------------------------------------------------------------------------------------
+
+CAPS: dict[str, tuple[str, float, str]] = {
+    # name: (environment variable, default, what it bounds) -- listed in docs/errors.md
+    "samples": ("STUNTSIM_MAX_SAMPLES", 1e8, "Monte Carlo samples per run"),
+    "memory_mb": ("STUNTSIM_MAX_MEMORY_MB", 0.0, "memory a run may plan to hold (0: half the RAM)"),
+    "workers": ("STUNTSIM_MAX_WORKERS", 0.0, "worker processes (0: twice the CPU cores)"),
+    "simulations": ("STUNTSIM_MAX_SIMULATIONS", 2e6, "simulations one search may run"),
+}
+
+
+def cap_value(name: str) -> float:
+    """The cap ``name`` of :data:`CAPS`, from its environment variable or the default."""
+    env, default, _ = CAPS[name]
+    raw = os.environ.get(env)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise StuntsimError(f"{env}={excerpt(raw)}: expected a number") from None
+    if not (value >= 0.0 and value < 1e18):
+        raise StuntsimError(f"{env}={excerpt(raw)}: expected a number from 0 to 1e18")
+    return value
+
+
+def check_cap(name: str, value: float, what: str, limit: float | None = None) -> None:
+    """Raise a one-line :class:`StuntsimError` when ``value`` is over cap ``name`` (or over
+    ``limit`` when given: a cap computed for this machine), saying how to raise it."""
+    env = CAPS[name][0]
+    top = cap_value(name) if limit is None else limit
+    if value > top:
+        raise StuntsimError(f"{what} is over the cap of {top:,.0f} (set {env} to raise it)")
+
+
+def available_memory_bytes() -> int | None:
+    """Memory available to a new allocation (MemAvailable of /proc/meminfo, else the physical
+    memory); None where neither is known."""
+    try:
+        with open("/proc/meminfo", "rb") as fh:
+            for line in fh.read(1 << 16).decode("ascii", "replace").splitlines():
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(estimate_bytes: float, what: str) -> None:
+    """Refuse a run whose planned memory exceeds ``STUNTSIM_MAX_MEMORY_MB`` (default: half of
+    the memory available now), before anything is allocated."""
+    limit_mb = cap_value("memory_mb")
+    if limit_mb > 0:
+        limit = limit_mb * (1 << 20)
+    else:
+        avail = available_memory_bytes()
+        if avail is None:
+            return
+        limit = avail / 2
+    if estimate_bytes > limit:
+        raise StuntsimError(
+            f"{what} would need about {_mb(estimate_bytes)} of memory, over the "
+            f"{_mb(limit)} allowed (set STUNTSIM_MAX_MEMORY_MB to raise it, or use fewer samples)"
+        )
+
+
+def max_workers() -> int:
+    """The cap on worker processes: ``STUNTSIM_MAX_WORKERS``, default twice the CPU cores."""
+    value = cap_value("workers")
+    return int(value) if value >= 1 else 2 * (os.cpu_count() or 1)

@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from stuntsim.cli.app import (
+    FailOn,
+    FailOnOpt,
     JsonOpt,
     Output,
+    QuietOpt,
     ReportOpt,
     ScenarioArg,
     Units,
@@ -24,8 +27,10 @@ from stuntsim.cli.app import (
     console,
     display_for,
     echo_json,
+    exit_for_verdict,
     print_written,
     render_report,
+    set_quiet,
     write_outputs,
 )
 from stuntsim.errors import ScenarioError, StuntsimError
@@ -75,19 +80,26 @@ def mc(
     cluster: ClusterOpt = None,
     chunk_size: ChunkOpt = None,
     workers: WorkersOpt = None,
+    fail_on: FailOnOpt = FailOn.never,
+    quiet: QuietOpt = False,
 ) -> None:
     """Monte Carlo of a scenario: P(GO), each check's failure rate and margins, and the kind's
     own statistics (the jump's landing dispersion)."""
     import secrets
 
+    from stuntsim.errors import check_cap, max_workers
     from stuntsim.report import montecarlo as rep
-    from stuntsim.report.export import to_json_text
+    from stuntsim.report.export import Prepared, guard_finite, to_json_text
     from stuntsim.report.parquet import ParquetSink
     from stuntsim.scenario import load
     from stuntsim.scenario.load import read_toml
     from stuntsim.uncertainty.backends import make_backend
     from stuntsim.uncertainty.driver import prepare
 
+    set_quiet(quiet)
+    check_cap("samples", samples, f"-n {samples:,}")
+    if workers is not None:
+        check_cap("workers", workers, f"--workers {workers:,}", limit=max_workers())
     check_out(out, ".parquet", "--out")
     check_out(report, ".html", "--report")
     if scheduler is not None and cluster is not None:
@@ -111,6 +123,7 @@ def mc(
     display = display_for(units)
 
     nominal = kind.simulate(plan)
+    _check_memory(kind, plan, samples, len(nominal.checks))
     extra_prov = getattr(montecarlo, "provenance", None)
     prov = rep.provenance(
         Path(scenario),
@@ -139,14 +152,15 @@ def mc(
         with make_backend(scheduler=scheduler, cluster=cluster, workers=workers) as backend:
             backend.start(job)  # worker processes start before the progress bar's thread
             stats = _run_with_progress(job, samples, backend, chunk_size, sink)
-        if sink is not None:
-            sink.close()
-            sink = None
+        prepared = Prepared(sink.finish()) if sink is not None else None
+        sink = None
     finally:
         if sink is not None:
             sink.abort()
     name = kind.title(nominal)
-    outputs: list[Output] = []
+    outputs: list[Output | tuple[Path, Prepared]] = []
+    if out is not None and prepared is not None:
+        outputs.append((out, prepared))
     if report is not None:
         sections = rep.report_sections(stats, display)
         hook = getattr(kind.presenter, "mc_report_sections", None)
@@ -155,17 +169,48 @@ def mc(
         subtitle = f"{scenario} — Monte Carlo, {stats.n:,} samples, seed {stats.seed}"
         html = render_report(kind, nominal, display, subtitle, extra=sections, montecarlo=stats)
         outputs.append((report, html))
-    doc = rep.to_json(kind.name, name, nominal.checks, stats, prov) if json_out else None
+    doc = rep.to_json(kind.name, name, nominal.checks, stats, prov)
+    try:
+        guard_finite(doc, "the Monte Carlo statistics")  # before any file is written
+    except StuntsimError:
+        if prepared is not None:
+            from stuntsim.report.export import discard_temp
+
+            discard_temp(prepared.tmp)
+        raise
     write_outputs(outputs)
-    if doc is not None:
+    if json_out:
         echo_json(doc)
-        return
-    con = console()
-    rep.summary(stats, name, con)
-    hook = getattr(kind.presenter, "mc_summary", None)
-    if hook is not None:
-        hook(plan, stats, con, display)
-    print_written([out, report])
+    elif not quiet:
+        con = console()
+        rep.summary(stats, name, con)
+        hook = getattr(kind.presenter, "mc_summary", None)
+        if hook is not None:
+            hook(plan, stats, con, display)
+        print_written([out, report])
+    exit_for_verdict(str(doc.get("verdict", "NO-GO")), fail_on)
+
+
+def _check_memory(kind: Any, plan: Any, samples: int, n_checks: int) -> None:
+    """Refuse, before allocating, a run whose per-sample arrays would not fit in memory.
+
+    The driver keeps per sample 1 byte (verdict) + 4 bytes per check (margin) + the kind's
+    columns (their dtypes, read off a batch of one); the statistics copy one margin row at a
+    time, so x1.25 covers them.
+    """
+    from stuntsim.errors import check_memory
+
+    per_sample = 1.0 + 4.0 * n_checks
+    try:
+        mc = kind.montecarlo
+        outcome = mc.simulate_batch(plan, mc.nominal(plan, 1))
+        per_sample += sum(
+            getattr(v, "itemsize", 8) if getattr(v, "ndim", 1) <= 1 else v[0].nbytes
+            for v in outcome.columns.values()
+        )
+    except Exception:  # a kind without a cheap batch of one: assume 16 float64 columns
+        per_sample += 16 * 8.0
+    check_memory(1.25 * per_sample * samples, f"-n {samples:,}")
 
 
 def _run_with_progress(
@@ -180,6 +225,7 @@ def _run_with_progress(
         TimeRemainingColumn,
     )
 
+    from stuntsim.cli import app as app_state
     from stuntsim.uncertainty.driver import run_montecarlo
 
     with Progress(
@@ -190,6 +236,7 @@ def _run_with_progress(
         TimeRemainingColumn(),
         console=console(stderr=True),
         transient=True,
+        disable=app_state.QUIET,
     ) as progress:
         task = progress.add_task("mc", total=samples)
         return run_montecarlo(

@@ -13,7 +13,6 @@ place at the end, so a failed run leaves no partial file.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,12 +28,11 @@ class ParquetSink:
             from stuntsim.errors import StuntsimError
 
             raise StuntsimError("--out needs pyarrow: pip install 'stuntsim[parquet]'") from None
+        from stuntsim.report.export import new_temp
+
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
-        os.close(fd)
+        self.tmp = str(new_temp(self.path))  # registered: removed if a signal ends the run
         self.metadata = {k.encode(): v.encode() for k, v in metadata.items()}
         self.writer: Any = None
         self.schema: Any = None
@@ -51,6 +49,14 @@ class ParquetSink:
         self.writer.write_table(t.cast(self.schema))
         self.rows += t.num_rows
 
+    def finish(self) -> Path:
+        """Complete the temporary file and return it, unrenamed: the command line renames it
+        with the run's other outputs, all or none (report.export.write_all)."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        return Path(self.tmp)
+
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
@@ -61,9 +67,11 @@ class ParquetSink:
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
+        from stuntsim.report.export import discard_temp
+
         try:
             if self.writer is not None:
                 self.writer.close()
         finally:
             self.writer = None
-            Path(self.tmp).unlink(missing_ok=True)
+            discard_temp(self.tmp)
