@@ -20,6 +20,10 @@ CHECK_IDS = {
     "rotor_rpm",
     "terrain_clearance",
     "rig_load",
+    "rig_path_load",
+    "mass",
+    "cg",
+    "height_velocity",
 }
 
 BASE = """
@@ -83,12 +87,12 @@ def test_example_runs_offline_with_json_and_report(tmp_path):
     seg_keys = {
         "kind",
         "airspeed_m_s",
-        "bank_deg",
+        "bank_rad",
         "radius_m",
         "descent_rate_m_s",
         "load_factor",
-        "power_required_kw",
-        "power_available_kw",
+        "power_required_w",
+        "power_available_w",
         "in_vrs",
     }
     assert [s["kind"] for s in doc["segments"]] == ["straight", "waypoints", "spiral"]
@@ -102,7 +106,7 @@ def test_example_runs_offline_with_json_and_report(tmp_path):
     assert CHECK_IDS <= ids
     for c in doc["checks"]:
         assert c["source"], c["id"]
-        if c["id"] in CHECK_IDS - {"rotor_rpm"}:
+        if c["id"] in CHECK_IDS - {"rotor_rpm", "rig_load", "mass", "cg"}:
             assert set(c["at"]) == {"t_s", "east_m", "north_m", "altitude_m"}, c["id"]
     # the spiral: 45 deg bank, so n = 1.41 (n = 1/cos 45) near its worst point
     assert 1.40 < doc["max_load_factor"] < 1.5

@@ -30,7 +30,7 @@ kind = "flat"
 
 
 def _run(tmp_path: Path, body: str, heading: str = "000 deg"):
-    from stuntsim.heli.plan import simulate
+    from stuntsim.heli.simulate import simulate
 
     p = tmp_path / "s.toml"
     p.write_text(HEADER.format(heading=heading) + body)
@@ -74,7 +74,7 @@ def test_a_flown_level_turn_is_the_textbook_circle(tmp_path, direction):
     assert np.all(np.sign(s["bank_rad"]) == sign)
     # one turn takes 2 pi R / V
     assert s["t_s"][-1] == pytest.approx(2 * math.pi * r / (60 * KT), rel=1e-9)
-    assert res.segments[0]["radius_m"] == pytest.approx(r, rel=1e-9)
+    assert res.segments[0].radius_m == pytest.approx(r, rel=1e-9)
 
 
 def test_turn_in_wind_drifts_by_wind_times_time(tmp_path):
@@ -114,9 +114,9 @@ direction = "left"
 """
     res = _run(tmp_path, body)
     sg = res.segments[0]
-    assert sg["descent_rate_m_s"] == pytest.approx(500 * FT / 19.776, rel=1e-4)
+    assert sg.descent_rate_m_s == pytest.approx(500 * FT / 19.776, rel=1e-4)
     assert res.samples["altitude_m"][-1] == pytest.approx(2500 * FT, rel=1e-4)
-    assert sg["radius_m"] == pytest.approx(97.154, rel=1e-4)
+    assert sg.radius_m == pytest.approx(97.154, rel=1e-4)
 
 
 def test_to_heading_turns_the_short_or_long_way_as_told(tmp_path):

@@ -84,7 +84,7 @@ def test_clearance_over_flat_ground_in_a_banked_turn(tmp_path: Path):
     # R sin 45 = 3.78 m below the hub (more than the 3 m skids), so the clearance is
     # 500 ft - 3.78 m everywhere in the turn. (No fuselage drag, which would tilt the disc
     # forward a little more.)
-    from stuntsim.heli.plan import simulate
+    from stuntsim.heli.simulate import simulate
 
     p = tmp_path / "t.toml"
     p.write_text(

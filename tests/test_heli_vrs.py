@@ -26,7 +26,7 @@ kind = "flat"
 
 
 def _run(tmp_path: Path, segments: str, extra: str = ""):
-    from stuntsim.heli.plan import simulate
+    from stuntsim.heli.simulate import simulate
 
     p = tmp_path / "s.toml"
     p.write_text(HEADER + extra + segments)
@@ -75,7 +75,7 @@ def test_faa_rule_of_thumb():
         power_fraction=np.array([0.5, 0.5, 0.5]),
     )
     assert list(f.margin(op) <= 0) == [True, False, False]
-    assert set(CRITERIA) == {"johnson", "faa"}
+    assert set(CRITERIA) == {"johnson", "faa", "conservative"}
 
 
 SLOW = """
@@ -97,8 +97,8 @@ def test_hover_like_descent_is_flagged_and_fast_descent_is_not(tmp_path):
     c_fast = next(c for c in fast.checks if c.id == "vrs")
     assert not c_slow.ok and c_slow.severity == "fail"
     assert c_fast.ok
-    assert slow.segments[0]["in_vrs"] is True
-    assert fast.segments[0]["in_vrs"] is False
+    assert slow.segments[0].in_vrs is True
+    assert fast.segments[0].in_vrs is False
     assert "Johnson" in c_slow.source and "213477" in c_slow.source
     assert c_slow.at is not None and set(c_slow.at) == {"t_s", "east_m", "north_m", "altitude_m"}
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from stuntsim.units import FT, HP, KT
+from stuntsim.constants import FT, G0, KT
+from stuntsim.units import HP
 
-G0 = 9.80665  # m/s^2, standard gravity (CGPM 1901)
+__all__ = ["G0", "H125", "PRESETS", "Aircraft"]
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,33 @@ class Aircraft:
     profile_mu_factor: float  # K in P0 = P0_hover (1 + K mu^2)
     flat_plate_area: float  # m^2, fuselage equivalent flat-plate drag area f
     lift_curve_slope: float  # 1/rad, blade-section lift-curve slope a
-    vne_sea_level: float  # m/s IAS, power-on Vne at sea level
-    vne_lapse: float  # (m/s) per metre of density altitude
+    vne_sea_level: float  # m/s IAS, power-on Vne at sea level (pressure altitude 0)
+    vne_lapse: float  # (m/s) per metre of pressure altitude
     vne_doors_off: float  # m/s IAS, Vne with the doors off
-    vne_power_off: float  # m/s IAS, Vne in autorotation
+    vne_power_off: float  # m/s IAS, Vne in autorotation at pressure altitude 0
     load_factor_limit: float  # limit manoeuvring load factor, positive (g)
     load_factor_min: float  # limit manoeuvring load factor, negative (g)
     hub_height: float  # m, skids to rotor hub
     doors_off: bool = False
+    vne_power_off_lapse: float = 0.0  # (m/s) per metre of pressure altitude
+    # advancing-tip Mach number that sets the cold-day Vne: V_max = M a(OAT) - Omega R (TAS)
+    tip_mach_limit: float = 1.0
+    # weight and balance, metres forward / right of the main-rotor axis (mast), SI
+    cg_forward: float = 0.0  # CG of the aircraft without rigs
+    cg_right: float = 0.0
+    cg_forward_limit: float = 0.2
+    cg_aft_limit: float = -0.1
+    cg_lateral_limit: float = 0.1
+    fuel_mass: float = 0.0  # kg, part of ``mass``
+    fuel_flow: float = 0.0  # kg/s
+    fuel_forward: float = 0.0  # m, CG of the fuel
+    tail_rotor_rpm: float = 0.0  # rev/min (0: no tail rotor given)
+    tail_rotor_blades: int = 2
+    # height-velocity (avoid) diagram: IAS (m/s) and skid height above the ground (m) of its
+    # upper and lower boundaries; empty = none
+    hv_speed: tuple[float, ...] = ()
+    hv_upper: tuple[float, ...] = ()
+    hv_lower: tuple[float, ...] = ()
     # fuselage download in hover as a fraction of rotor thrust (faded by the wake skew angle,
     # heli/performance.py); 0 = none
     download_fraction: float = 0.0
@@ -90,8 +110,9 @@ H125_SOURCES: dict[str, str] = {
     "blade_count": "3 blades (Airbus H125 data; reference §6)",
     "blade_chord": "0.35 m (estimate: single unconfirmed figure, reference §6 'unsure')",
     "rotor_rpm": "390 rpm nominal, tip speed about 218 m/s (reference §6)",
-    "power_rating": "847 shp take-off power, Arriel 2B1 (reference §6; 952 shp for the later "
-    "Arriel 2D: override power_rating)",
+    "power_rating": "847 shp take-off power of the H125's Arriel 2D as installed (derated; "
+    "Airbus H125 data). The Arriel 2B1 of the earlier AS350 B3 and the 952 shp rating are other "
+    "figures: override power_rating for them",
     "power_lapse_exponent": "1.0 (estimate): turboshaft power at the take-off temperature limit "
     "taken proportional to the density ratio, a first approximation",
     "transmission_limit": "none (the main-gearbox torque limit is not published in our sources)",
@@ -104,12 +125,33 @@ H125_SOURCES: dict[str, str] = {
     "flat_plate_area": "f = 1.2 m^2 (estimate): light single-engine helicopters are about "
     "0.9-1.5 m^2 (Leishman 2006, ch. 5)",
     "lift_curve_slope": "a = 5.73 /rad, typical blade section (Leishman 2006, ch. 3)",
-    "vne_sea_level": "Vne 155 kt IAS at sea level (reference §6)",
-    "vne_lapse": "Vne reduced by 3 kt per 1,000 ft (reference §6), applied per 1,000 ft of "
-    "density altitude",
+    "vne_sea_level": "Vne 155 kt IAS at pressure altitude 0 (AS350 B3 flight-manual Vne placard, "
+    "as summarised in the EASA TCDS R.008 AS 350 B3 section; unsure)",
+    "vne_lapse": "Vne reduced by 3 kt per 1,000 ft of pressure altitude (AS350 B3 Vne placard; "
+    "unsure)",
+    "vne_power_off_lapse": "power-off Vne reduced by 3 kt per 1,000 ft of pressure altitude "
+    "(AS350 B3 Vne placard; unsure)",
+    "tip_mach_limit": "0.875 (estimate): the advancing-tip Mach number (Omega R + V) / a at "
+    "155 kt, sea level, ISA; holding it gives the shape of the placard's cold-day reduction "
+    "(V_max = M a(OAT) - Omega R), not its published figures",
+    "cg": "CG of the aircraft without rigs at the main-rotor axis, on the centreline (estimate: "
+    "give your weight-and-balance figures as aircraft.cg_forward / cg_right)",
+    "cg_limits": "longitudinal 0.20 m forward to 0.10 m aft of the main-rotor axis, lateral "
+    "+/-0.10 m (estimates shaped on the EASA TCDS R.008 AS 350 B3 section, whose envelope "
+    "narrows with weight; lateral: the more conservative of the two figures found, "
+    "0.18 m left / 0.14 m right or +/-0.10 m). Read the TCDS and the flight manual",
+    "fuel": "fuel CG 0.25 m aft of the main-rotor axis (estimate: the tank sits behind the "
+    "cabin under the main gearbox); fuel flow 150 kg/h (estimate for an Arriel 2D at high "
+    "power)",
+    "tail_rotor": "tail rotor 2 blades at 2,086 rpm (estimate)",
+    "height_velocity": "avoid curve of a light single-engine helicopter, ESTIMATE from the "
+    "flight-manual shape (no published H125 points were found): upper boundary 500 ft at "
+    "hover, 430 ft at 25 kt, 300 ft at 40 kt, 150 ft at 50 kt, meeting the lower boundary "
+    "(10 ft at hover) at 55 kt and 50 ft. Replace with your flight manual's diagram for the "
+    "day's weight and density altitude",
     "vne_doors_off": "90 kt with both front doors off (flight-manual flash card, unsure; "
     "110 kt with one door off)",
-    "vne_power_off": "125 kt power-off Vne (reference §6)",
+    "vne_power_off": "125 kt power-off Vne at pressure altitude 0 (AS350 B3 Vne placard; unsure)",
     "load_factor_limit": "+3.5 g limit manoeuvring load factor (14 CFR 27.337)",
     "load_factor_min": "-1.0 g limit manoeuvring load factor (14 CFR 27.337)",
     "hub_height": "3.0 m skids to rotor hub (estimate from the published overall height)",
@@ -143,6 +185,21 @@ H125 = Aircraft(
     load_factor_limit=3.5,
     load_factor_min=-1.0,
     hub_height=3.0,
+    vne_power_off_lapse=3.0 * KT / (1000.0 * FT),
+    tip_mach_limit=0.875,
+    cg_forward=0.0,
+    cg_right=0.0,
+    cg_forward_limit=0.20,
+    cg_aft_limit=-0.10,
+    cg_lateral_limit=0.10,
+    fuel_mass=0.0,
+    fuel_flow=150.0 / 3600.0,
+    fuel_forward=-0.25,
+    tail_rotor_rpm=2086.0,
+    tail_rotor_blades=2,
+    hv_speed=tuple(v * KT for v in (0.0, 25.0, 40.0, 50.0, 55.0)),
+    hv_upper=tuple(h * FT for h in (500.0, 430.0, 300.0, 150.0, 50.0)),
+    hv_lower=tuple(h * FT for h in (10.0, 20.0, 30.0, 40.0, 50.0)),
     download_fraction=0.04,
     sources=H125_SOURCES,
 )

@@ -18,17 +18,48 @@ ground radius, the aircraft crabbing into the wind so its ground speed along the
     V_g = t.W + sqrt(V^2 - |W|^2 + (t.W)^2)
 
 for a horizontal airspeed V, wind W and track direction t. Changes between segments (roll-in,
-speed and vertical-speed changes) are taken as instantaneous: their transients are not modelled.
+speed and vertical-speed changes) are flown as transitions (:func:`fly_transition`) when
+:class:`TransitionLimits` are given: airspeed, bank and descent rate ramp linearly from one segment
+to the next, each at no more than its limit (roll rate, acceleration, change of descent rate), and
+the transition is flown before the segment it enters (which keeps its full length). Without
+limits the changes are instantaneous.
+
+A turn or spiral with ``reference = "ground"`` holds a circle over the ground at a constant
+ground speed (a camera orbit around a subject): the air velocity is the ground velocity minus the
+wind, so the airspeed varies around the orbit, lowest downwind (:func:`fly_ground_turn`).
+
+The number of path samples is capped (:func:`max_path_samples`, environment variable
+``STUNTSIM_MAX_PATH_SAMPLES``) before anything is allocated.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from stuntsim.heli.aircraft import G0
+from stuntsim.constants import G0
+
+DEFAULT_MAX_PATH_SAMPLES = 200_000  # 0.25 s samples: 13.9 hours of flight
+
+
+def max_path_samples() -> int:
+    """The cap on path samples: ``STUNTSIM_MAX_PATH_SAMPLES``, 200 000 by default (13.9 h of
+    flight at the 0.25 s spacing, about 30 MB of path arrays per sample)."""
+    raw = os.environ.get("STUNTSIM_MAX_PATH_SAMPLES", "").strip()
+    if not raw:
+        return DEFAULT_MAX_PATH_SAMPLES
+    try:
+        value = int(float(raw))
+    except ValueError:
+        value = 0
+    if value < 2:
+        from stuntsim.errors import StuntsimError
+
+        raise StuntsimError("STUNTSIM_MAX_PATH_SAMPLES: expected a whole number of at least 2")
+    return value
 
 
 # --- coordinated-turn formulas ---------------------------------------------------------------
@@ -71,6 +102,7 @@ class AirSegment:
     to_heading: float | None = None  # rad
     descent_rate: float | None = None  # m/s
     altitude_loss: float | None = None  # m
+    reference: str = "air"  # "air" (held in the air mass) or "ground" (a circle over the ground)
 
     @property
     def turn_rate(self) -> float:
@@ -129,6 +161,7 @@ class Path:
     segment: np.ndarray  # int, index of the segment each sample belongs to
     radii: list[float | None] = field(default_factory=list)  # per segment
     descent_rates: list[float | None] = field(default_factory=list)  # per air segment, resolved
+    transition: np.ndarray | None = None  # bool, samples flown in a transition between segments
 
 
 class PathError(ValueError):
@@ -398,8 +431,152 @@ def fly_waypoints(seg: WaypointSegment, p0, d0, t0: float, wind, ds: float, inde
     return t0 + tau, pos, v_ground, v_air, acc, psi, r
 
 
-def fly(segments, start_pos, start_heading: float, wind, dt: float = 0.25) -> Path:
-    """Fly the segments in order from ``start_pos`` (east, north, altitude) and heading."""
+@dataclass(frozen=True)
+class TransitionLimits:
+    """How briskly the pilot changes state between segments (SI: rad/s, m/s^2, m/s^2)."""
+
+    roll_rate: float
+    acceleration: float
+    descent_rate_change: float
+
+
+@dataclass(frozen=True)
+class FlightState:
+    """The state a segment leaves the aircraft in: horizontal airspeed, bank (+ right) and
+    descent rate (all SI)."""
+
+    airspeed: float
+    bank: float
+    descent_rate: float
+
+
+def _check_samples(n: float, total: int, index: int) -> None:
+    cap = max_path_samples()
+    if not math.isfinite(n) or total + n > cap:
+        raise PathError(
+            index,
+            None,
+            f"the path would need more than {cap:,} samples (about {cap * 0.25 / 3600:.1f} h "
+            "of flight at 0.25 s): shorten it, or raise the cap with STUNTSIM_MAX_PATH_SAMPLES",
+        )
+
+
+def fly_transition(
+    s0: FlightState,
+    s1: FlightState,
+    p0,
+    heading0: float,
+    t0: float,
+    wind,
+    dt: float,
+    lim: TransitionLimits,
+):
+    """Samples of the transition from state s0 to s1, or None when there is nothing to change.
+
+    Airspeed V, bank phi and descent rate w ramp linearly over
+
+        T = max(|dV| / a_max, |dphi| / p_max, |dw| / wdot_max)
+
+    so each changes at no more than its limit; the heading follows the coordinated turn
+    psi_dot = g tan(phi) / V (zero below 1 m/s, where a coordinated turn has no meaning).
+    """
+    dv = s1.airspeed - s0.airspeed
+    dphi = s1.bank - s0.bank
+    dw = s1.descent_rate - s0.descent_rate
+    big = max(
+        abs(dv) / lim.acceleration, abs(dphi) / lim.roll_rate, abs(dw) / lim.descent_rate_change
+    )
+    if big < 1e-6:
+        return None
+    n = max(2, math.ceil(big / dt) + 1)
+    tau = np.linspace(0.0, big, n)
+    f = tau / big
+    v = s0.airspeed + dv * f
+    phi = s0.bank + dphi * f
+    w = s0.descent_rate + dw * f
+    psidot = np.where(v > 1.0, G0 * np.tan(phi) / np.maximum(v, 1.0), 0.0)
+    psi = heading0 + _cumtrapz(psidot, tau)
+    z = p0[2] - _cumtrapz(w, tau)
+    wnd = _wind(wind, z)
+    v_air = np.stack([v * np.sin(psi), v * np.cos(psi), -w], axis=-1)
+    v_ground = v_air.copy()
+    v_ground[:, :2] += wnd
+    disp = _cumtrapz(v_ground, tau)
+    pos = np.asarray(p0, dtype=float)[None, :] + disp
+    pos[:, 2] = z
+    vdot = dv / big
+    acc = np.zeros((n, 3))
+    acc[:, 0] = vdot * np.sin(psi) + v * psidot * np.cos(psi)
+    acc[:, 1] = vdot * np.cos(psi) - v * psidot * np.sin(psi)
+    acc[:, 2] = -dw / big
+    acc[:, :2] += _wind_gradient(wind, z) * (-w)[:, None]
+    return t0 + tau, pos, v_ground, v_air, acc, psi
+
+
+def fly_ground_turn(seg: AirSegment, p0, track0, heading0: float, t0: float, wind, dt: float):
+    """A turn or spiral held as a circle over the ground at constant ground speed.
+
+    The circle has the radius R = V^2 / (g tan(bank)) of the same turn in calm air and the
+    ground speed V (the segment's airspeed); it starts tangent to the current ground track.
+    Over the ground the acceleration is the centripetal V^2 / R (the wind is steady), and the
+    air velocity is v_ground - W(z): upwind the airspeed rises to about V + W, downwind it falls
+    to V - W (the mountain-flying trap of a downwind orbit: low airspeed, high descent rate).
+    The bank that results is read from the specific force like everywhere else.
+    """
+    v = seg.airspeed
+    r = float(turn_radius(v, seg.bank))
+    omega = v / r
+    if seg.duration is not None:
+        dur = seg.duration
+    elif seg.turn_angle is not None:
+        dur = seg.turn_angle / omega
+    else:
+        angle = (seg.direction * ((seg.to_heading or 0.0) - track0)) % (2 * math.pi)
+        if angle < 1e-9:
+            angle = 2 * math.pi
+        dur = angle / omega
+    if seg.descent_rate is not None:
+        rate = seg.descent_rate
+    elif seg.altitude_loss is not None:
+        rate = seg.altitude_loss / dur
+    else:
+        rate = 0.0
+    n = max(2, math.ceil(dur / dt) + 1)
+    tau = np.linspace(0.0, dur, n)
+    chi = track0 + seg.direction * omega * tau  # ground track, clockwise from north
+    d0 = np.array([math.sin(track0), math.cos(track0)])
+    right = np.array([d0[1], -d0[0]])
+    centre = np.asarray(p0[:2], dtype=float) + seg.direction * r * right
+    # radius vector from the centre: perpendicular to the track, pointing away from the centre
+    radial = -seg.direction * np.stack([np.cos(chi), -np.sin(chi)], axis=-1)
+    xy = centre[None, :] + r * radial
+    z = p0[2] - rate * tau
+    vg_h = v * np.stack([np.sin(chi), np.cos(chi)], axis=-1)
+    wnd = _wind(wind, z)
+    v_ground = np.concatenate([vg_h, np.full((n, 1), -rate)], axis=-1)
+    v_air = v_ground.copy()
+    v_air[:, :2] -= wnd
+    acc = np.zeros((n, 3))
+    acc[:, :2] = -(v * v / r) * radial
+    psi = np.arctan2(v_air[:, 0], v_air[:, 1])
+    pos = np.concatenate([xy, z[:, None]], axis=-1)
+    return t0 + tau, pos, v_ground, v_air, acc, psi, r, rate
+
+
+def fly(
+    segments,
+    start_pos,
+    start_heading: float,
+    wind,
+    dt: float = 0.25,
+    transitions: TransitionLimits | None = None,
+) -> Path:
+    """Fly the segments in order from ``start_pos`` (east, north, altitude) and heading.
+
+    The aircraft starts established in the first segment; with ``transitions`` every later
+    change of airspeed, bank or descent rate is flown (:func:`fly_transition`). Samples flown in
+    a transition carry the index of the segment they lead into and ``transition = True``.
+    """
     parts = []
     radii: list[float | None] = []
     rates: list[float | None] = []
@@ -407,17 +584,54 @@ def fly(segments, start_pos, start_heading: float, wind, dt: float = 0.25) -> Pa
     psi = float(start_heading)
     t = 0.0
     last_dir = np.array([math.sin(psi), math.cos(psi)])
+    state: FlightState | None = None
+    total = 0
     for i, seg in enumerate(segments):
         if isinstance(seg, WaypointSegment):
+            target = FlightState(seg.airspeed, 0.0, 0.0)
+        elif seg.reference == "ground":
+            target = FlightState(seg.airspeed, seg.direction * seg.bank, _ground_rate(seg))
+        else:
+            target = FlightState(seg.airspeed, seg.direction * seg.bank, seg.resolve(psi)[1])
+        if transitions is not None and state is not None:
+            tr = fly_transition(state, target, p, psi, t, wind, dt, transitions)
+            if tr is not None:
+                _check_samples(len(tr[0]), total, i)
+                total += len(tr[0])
+                parts.append((*tr, np.full(len(tr[0]), i), np.ones(len(tr[0]), dtype=bool)))
+                p = tr[1][-1].copy()
+                psi = float(tr[5][-1])
+                t = float(tr[0][-1])
+                gs = tr[2][-1, :2]
+                if np.linalg.norm(gs) > 0.1:
+                    last_dir = gs / np.linalg.norm(gs)
+        if isinstance(seg, WaypointSegment):
+            est = _waypoint_length(seg, p, last_dir) / max(seg.airspeed * dt, 1e-3)
+            _check_samples(est, total, i)
             out = fly_waypoints(seg, p, last_dir, t, wind, ds=max(seg.airspeed, 1.0) * dt, index=i)
             tt, pos, vg, va, acc, hh, r = out
             radii.append(r)
             rates.append(None)
+            end = FlightState(seg.airspeed, 0.0, float(-va[-1, 2]))
+        elif seg.reference == "ground":
+            track0 = math.atan2(last_dir[0], last_dir[1])
+            omega = seg.airspeed / float(turn_radius(seg.airspeed, seg.bank))
+            est = (seg.duration or (seg.turn_angle or 2 * math.pi) / omega) / dt
+            _check_samples(est, total, i)
+            tt, pos, vg, va, acc, hh, r, rate = fly_ground_turn(seg, p, track0, psi, t, wind, dt)
+            radii.append(r)
+            rates.append(rate)
+            end = FlightState(float(np.hypot(va[-1, 0], va[-1, 1])), seg.direction * seg.bank, rate)
         else:
-            rates.append(seg.resolve(psi)[1])
+            duration, rate = seg.resolve(psi)
+            _check_samples(duration / dt, total, i)
+            rates.append(rate)
             tt, pos, vg, va, acc, hh = fly_air_segment(seg, p, psi, t, wind, dt)
             radii.append(seg.radius)
-        parts.append((tt, pos, vg, va, acc, hh, np.full(len(tt), i)))
+            end = FlightState(seg.airspeed, seg.direction * seg.bank, rate)
+        total += len(tt)
+        parts.append((tt, pos, vg, va, acc, hh, np.full(len(tt), i), np.zeros(len(tt), dtype=bool)))
+        state = end
         p = pos[-1].copy()
         psi = float(hh[-1])
         t = float(tt[-1])
@@ -427,7 +641,36 @@ def fly(segments, start_pos, start_heading: float, wind, dt: float = 0.25) -> Pa
             if np.linalg.norm(gs) > 0.1
             else np.array([math.sin(psi), math.cos(psi)])
         )
-    # drop the last sample of every segment but the final one (it repeats the next start)
+    # drop the last sample of every part but the final one (it repeats the next start)
     keep = [tuple(a[:-1] for a in part) for part in parts[:-1]] + [parts[-1]]
-    cat = [np.concatenate([k[j] for k in keep]) for j in range(7)]
-    return Path(cat[0], cat[1], cat[2], cat[3], cat[4], cat[5], cat[6].astype(int), radii, rates)
+    cat = [np.concatenate([k[j] for k in keep]) for j in range(8)]
+    return Path(
+        cat[0],
+        cat[1],
+        cat[2],
+        cat[3],
+        cat[4],
+        cat[5],
+        cat[6].astype(int),
+        radii,
+        rates,
+        transition=cat[7].astype(bool),
+    )
+
+
+def _ground_rate(seg: AirSegment) -> float:
+    """Descent rate of a ground-referenced turn (before it is flown: the transition's target)."""
+    if seg.descent_rate is not None:
+        return seg.descent_rate
+    if seg.altitude_loss is not None:
+        omega = seg.airspeed / float(turn_radius(seg.airspeed, seg.bank))
+        dur = seg.duration or (seg.turn_angle or 2 * math.pi) / omega
+        return seg.altitude_loss / dur
+    return 0.0
+
+
+def _waypoint_length(seg: WaypointSegment, p0, d0) -> float:
+    """Length of the polyline start -> waypoints (a lower bound of the flown track, used to cap
+    the samples before the geometry is built)."""
+    pts = np.concatenate([np.asarray(p0, dtype=float)[None, :2], seg.points[:, :2]])
+    return float(np.sum(np.hypot(*np.diff(pts, axis=0).T)))

@@ -11,16 +11,19 @@ the rig's full frontal area whatever the direction of u (conservative), and a ri
 (horizontal distance from the mast below the rotor radius) sits in the fully developed wake,
 2 v_i along the thrust axis (momentum theory; conservative near the disc).
 
-Gusts, 14 CFR 27.341: the rotorcraft must withstand vertical and horizontal gusts of 30 ft/s in
-forward flight. Three cases are evaluated at every path sample and the largest load kept:
+Gusts on the planned path (the certification cases are in heli/loads.py): 14 CFR 27.341 asks
+for a vertical gust of 30 ft/s at each critical airspeed including hovering; the horizontal gust
+of 29.341 (Part 29) is added as a conservative case. Three cases are evaluated at every path
+sample and the largest load kept:
 
 - horizontal gust: u grows by U along its own direction (a head-on gust);
 - vertical gust up / down: u gains -/+ U vertically (air moving up / down past the rig) and the
   airframe's load factor changes by +/- dn along the thrust axis, dn from the rotor's
   quasi-steady thrust response (:func:`stuntsim.heli.performance.gust_load_factor_increment`).
 
-Limit load = the largest of these along the path; ultimate load = 1.5 x limit (14 CFR 27.303);
-margin of safety against the rig's rated limit load MS = rated / limit - 1 (>= 0 passes).
+Path load = the largest of these along the path; ultimate = 1.5 x path load (14 CFR 27.303);
+margin against the rig's rating as a limit load MS = rated / path load - 1 (>= 0 passes). This
+is the second figure beside the certification basis (check ``rig_path_load``).
 """
 
 from __future__ import annotations
@@ -34,12 +37,28 @@ ULTIMATE_FACTOR = 1.5  # 14 CFR 27.303
 
 @dataclass(frozen=True)
 class Rig:
+    """A camera rig on its mount (SI). ``rated_limit_load`` is the rating as a limit load (an
+    ultimate rating divided by 1.5, 14 CFR 27.303); ``rating`` and ``rating_basis`` are as
+    declared."""
+
     name: str
     mass: float  # kg
     frontal_area: float  # m^2
     drag_coefficient: float
     rated_limit_load: float  # N
     position: tuple[float, float, float] = (0.0, 0.0, 0.0)  # m forward, right, down of the hub
+    rating: float | None = None  # N, as declared (None: rated_limit_load)
+    rating_basis: str = "limit"  # "limit" | "ultimate"
+    fitting_factor: float = 1.15  # 14 CFR 27.625
+    near_occupants: bool = False
+    vne: float | None = None  # m/s IAS, the mount's own placard
+    natural_frequency: float | None = None  # Hz
+    arm: tuple[float, float, float] = (0.0, 0.0, 0.0)  # rig CG from the hardpoint, m
+
+    @property
+    def drag_area(self) -> float:
+        """Cd A (m^2): the rig's equivalent flat-plate drag area."""
+        return self.drag_coefficient * self.frontal_area
 
     def under_disc(self, rotor_radius: float) -> bool:
         return float(np.hypot(self.position[0], self.position[1])) < rotor_radius
@@ -89,6 +108,7 @@ def rig_loads(
     gust_speed: float,
     rotor_radius: float,
     g: float = 9.80665,
+    drag_factor: float = 1.0,
 ) -> RigLoad:
     """Worst mount load along the path (arrays over N samples), with the gust cases above."""
     rho = np.asarray(rho, dtype=float)
@@ -110,6 +130,10 @@ def rig_loads(
             ("vertical gust up", u + gust_speed * up, f + dn),
             ("vertical gust down", u - gust_speed * up, f - dn),
         ]
+    if drag_factor != 1.0:
+        from dataclasses import replace
+
+        rig = replace(rig, drag_coefficient=rig.drag_coefficient * drag_factor)
     results = [(name, *mount_force(rig, rho, uu, ff), uu) for name, uu, ff in cases]
     loads = np.stack([r[1] for r in results])
     worst_case = np.argmax(loads, axis=0)

@@ -14,9 +14,12 @@ from pydantic import Field, field_validator, model_validator
 
 from stuntsim.scenario.common import AtmosphereSection, SiteSection, WindLayer
 from stuntsim.scenario.fields import (
+    Acceleration,
     Angle,
     Area,
     Force,
+    Fraction,
+    Frequency,
     Length,
     Mass,
     Power,
@@ -44,7 +47,26 @@ class AircraftSection(StrictModel):
     """The helicopter: a preset and any figures to override (SI after parsing)."""
 
     preset: Literal["H125"] = "H125"
-    mass: Mass | None = Field(None, gt=0.0, le=20_000.0, description="gross mass")
+    mass: Mass | None = Field(
+        None,
+        gt=0.0,
+        le=20_000.0,
+        description="mass of the aircraft with crew and fuel, WITHOUT the rigs (they are added)",
+    )
+    cg_forward: Length | None = Field(
+        None, ge=-3.0, le=3.0, description="CG without rigs, forward of the main-rotor axis"
+    )
+    cg_right: Length | None = Field(None, ge=-1.0, le=1.0, description="CG without rigs, right")
+    cg_forward_limit: Length | None = Field(None, ge=-3.0, le=3.0)
+    cg_aft_limit: Length | None = Field(None, ge=-3.0, le=3.0, description="+ = forward of mast")
+    cg_lateral_limit: Length | None = Field(None, gt=0.0, le=1.0)
+    fuel_mass: Mass | None = Field(None, ge=0.0, le=5000.0, description="included in mass")
+    fuel_flow_kg_h: float | None = Field(None, ge=0.0, le=2000.0)
+    fuel_forward: Length | None = Field(None, ge=-5.0, le=5.0, description="fuel CG, of the mast")
+    vne_power_off_lapse: Speed | None = Field(None, ge=0.0, le=10.0, description="per 1,000 ft")
+    tip_mach_limit: float | None = Field(None, gt=0.5, le=1.0)
+    tail_rotor_rpm: float | None = Field(None, gt=100.0, le=10_000.0)
+    tail_rotor_blades: int | None = Field(None, ge=2, le=12)
     doors_off: bool = False
     max_mass: Mass | None = Field(None, gt=0.0, le=20_000.0)
     rotor_radius: Length | None = Field(None, gt=0.5, le=20.0)
@@ -73,8 +95,8 @@ class StartSection(StrictModel):
     heading (true)."""
 
     altitude: Length = Field(ge=-400.0, le=9000.0, description="MSL")
-    east: Length | None = None
-    north: Length | None = None
+    east: Length | None = Field(None, ge=-500_000.0, le=500_000.0)
+    north: Length | None = Field(None, ge=-500_000.0, le=500_000.0)
     lat: float | None = Field(None, ge=-90.0, le=90.0)
     lon: float | None = Field(None, ge=-180.0, le=180.0)
     heading: Angle = 0.0
@@ -93,8 +115,8 @@ class StartSection(StrictModel):
 class WaypointPoint(StrictModel):
     """A waypoint: east/north (of the site) or lat/lon; altitude MSL or height above terrain."""
 
-    east: Length | None = None
-    north: Length | None = None
+    east: Length | None = Field(None, ge=-500_000.0, le=500_000.0)
+    north: Length | None = Field(None, ge=-500_000.0, le=500_000.0)
     lat: float | None = Field(None, ge=-90.0, le=90.0)
     lon: float | None = Field(None, ge=-180.0, le=180.0)
     altitude: Length | None = Field(None, ge=-400.0, le=9000.0)
@@ -127,7 +149,10 @@ class SegmentSection(StrictModel):
     heading_change: Angle | None = None
     to_heading: Angle | None = None
     altitude_loss: Length | None = Field(None, ge=-3000.0, le=5000.0, description="- = climb")
-    points: list[WaypointPoint] | None = None
+    points: list[WaypointPoint] | None = Field(None, max_length=500)
+    reference: Literal["air", "ground"] | None = Field(
+        None, description="turn/spiral: held in the air mass (default) or over the ground"
+    )
 
     @field_validator("bank")
     @classmethod
@@ -160,6 +185,7 @@ class SegmentSection(StrictModel):
                 "to_heading",
                 "altitude_loss",
                 "points",
+                "reference",
             )
             if getattr(self, name) is not None
         }
@@ -175,6 +201,7 @@ class SegmentSection(StrictModel):
                 "heading_change",
                 "to_heading",
                 "altitude_loss",
+                "reference",
             },
             "waypoints": {"bank", "points"},
         }
@@ -219,6 +246,8 @@ class SegmentSection(StrictModel):
             raise ValueError("give descent_rate or altitude_loss, not both")
         if k == "spiral" and self.descent_rate is None and self.altitude_loss is None:
             raise ValueError("a spiral needs altitude_loss or descent_rate")
+        if self.reference == "ground" and self.to_heading is not None:
+            raise ValueError("a ground-referenced turn takes turns, heading_change or duration")
         return self
 
 
@@ -229,12 +258,28 @@ class RigPosition(StrictModel):
 
 
 class RigSection(StrictModel):
+    """A camera rig on an external mount (docs/heli.md, "Camera rigs")."""
+
     name: str = Field(min_length=1, max_length=40)
     mass: Mass = Field(gt=0.0, le=1000.0)
     frontal_area: Area = Field(gt=0.0, le=10.0)
     drag_coefficient: float = Field(gt=0.0, le=3.0)
-    rated_limit_load: Force = Field(gt=0.0, le=1e6)
+    rated_limit_load: Force | None = Field(None, gt=0.0, le=1e6)
+    rated_ultimate_load: Force | None = Field(None, gt=0.0, le=1e6)
+    fitting_factor: float = Field(1.15, ge=1.0, le=3.0, description="14 CFR 27.625")
+    near_occupants: bool = False
+    vne: Speed | None = Field(None, gt=0.0, le=150.0, description="the mount's placard, IAS")
+    natural_frequency: Frequency | None = Field(None, gt=0.0, le=1000.0, description="Hz")
     position: RigPosition = RigPosition()
+    arm: RigPosition = Field(
+        RigPosition(), description="rig CG from its hardpoint (forward, right, down)"
+    )
+
+    @model_validator(mode="after")
+    def _rating(self):
+        if (self.rated_limit_load is None) == (self.rated_ultimate_load is None):
+            raise ValueError("give exactly one of rated_limit_load or rated_ultimate_load")
+        return self
 
 
 class TerrainSection(StrictModel):
@@ -272,12 +317,90 @@ class LimitsSection(StrictModel):
     max_descent_rate: Speed | None = Field(None, gt=0.0, le=60.0)
     gust_speed: Speed = Field(30.0 * 0.3048, ge=0.0, le=40.0)
     low_power_fraction: float = Field(0.15, ge=0.0, le=1.0)
-    vrs_criterion: Literal["johnson", "faa"] = "johnson"
+    vrs_criterion: Literal["conservative", "johnson", "faa"] = "conservative"
+    transitions: bool = True
+    roll_rate: Frequency = Field(math.radians(15.0), gt=0.0, le=3.0, description="'15 deg/s'")
+    acceleration: Acceleration = Field(1.5, gt=0.0, le=10.0, description="airspeed change")
+    descent_rate_change: Acceleration = Field(300.0 * 0.3048 / 60.0, gt=0.0, le=10.0)
+    resonance_separation: Fraction = Field(0.15, gt=0.0, le=1.0)
 
     @field_validator("max_bank")
     @classmethod
     def _bank(cls, v):
         return _check_bank(v)
+
+
+class Dist(StrictModel):
+    """A deviation from the nominal value: normal ``{ sigma = ..., mean = ... }`` or uniform
+    ``{ low = ..., high = ... }``; amounts are plain SI numbers after parsing (see the key)."""
+
+    sigma: float | None = Field(None, ge=0.0)
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _family(self):
+        normal = self.sigma is not None
+        uniform = self.low is not None or self.high is not None
+        if normal == uniform:
+            raise ValueError("give { sigma = ... } (normal) or { low = ..., high = ... } (uniform)")
+        if self.mean is not None and not normal:
+            raise ValueError("mean goes with sigma")
+        if uniform and (self.low is None or self.high is None or self.low > self.high):
+            raise ValueError("a uniform distribution needs low <= high")
+        return self
+
+
+def _dist_of(kind: str, relative: bool = False):
+    """A Dist whose amounts are parsed as ``kind`` quantities (or fractions '5 %')."""
+    from typing import Annotated
+
+    from pydantic import BeforeValidator
+
+    from stuntsim.units import UnitParseError, parse_quantity
+
+    def parse(value):
+        if isinstance(value, dict):
+            out = {}
+            for k, v in value.items():
+                if k in ("sigma", "mean", "low", "high") and not isinstance(v, bool):
+                    try:
+                        out[k] = parse_quantity(v, "fraction" if relative else kind)
+                    except UnitParseError as exc:
+                        raise ValueError(str(exc)) from None
+                else:
+                    out[k] = v
+            return out
+        return value
+
+    return Annotated[Dist, BeforeValidator(parse)]
+
+
+class HeliUncertainty(StrictModel):
+    """What varies between Monte Carlo samples (docs/montecarlo.md, "Helicopter keys").
+
+    Every key is optional; each is a deviation from the nominal plan.
+    """
+
+    wind_speed: _dist_of("fraction", True) | None = None  # type: ignore[valid-type]
+    wind_direction: _dist_of("angle") | None = None  # type: ignore[valid-type]
+    wind_speed_layer: _dist_of("fraction", True) | None = None  # type: ignore[valid-type]
+    wind_direction_layer: _dist_of("angle") | None = None  # type: ignore[valid-type]
+    gust: _dist_of("speed") | None = None  # type: ignore[valid-type]
+    temperature: _dist_of("temperature") | None = None  # type: ignore[valid-type]
+    mass: _dist_of("mass") | None = None  # type: ignore[valid-type]
+    airspeed: _dist_of("speed") | None = None  # type: ignore[valid-type]
+    bank: _dist_of("angle") | None = None  # type: ignore[valid-type]
+    descent_rate: _dist_of("speed") | None = None  # type: ignore[valid-type]
+    rig_drag: _dist_of("fraction", True) | None = None  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _temperature(self):
+        t = self.temperature
+        if t is not None and max(abs(x) for x in (t.sigma, t.mean, t.low, t.high) if x) > 50.0:
+            raise ValueError("give the temperature deviation in K ('3 K'), at most 50 K")
+        return self
 
 
 class HeliScenario(StrictModel):
@@ -293,6 +416,7 @@ class HeliScenario(StrictModel):
     rigs: list[RigSection] = Field(default_factory=list, max_length=20)
     terrain: TerrainSection = TerrainSection()
     limits: LimitsSection = LimitsSection()
+    uncertainty: HeliUncertainty | None = None
 
     @model_validator(mode="after")
     def _unique_rigs(self):

@@ -121,8 +121,40 @@ class FAARuleOfThumb:
         return np.array([0.0, x1, x1, 0.0, 0.0]), np.array([z0, z0, z1, z1, z0])
 
 
-CRITERIA: dict[str, type] = {"johnson": JohnsonBoundary, "faa": FAARuleOfThumb}
+@dataclass(frozen=True)
+class Conservative:
+    """Both criteria at once: a point is in vortex ring state when EITHER says so (the union of
+    the two regions), so the plan passes only if it is clear of both.
+
+    Why both: Johnson's boundary is a physical model of where the wake recirculates, scaled by
+    the local v_h (at the H125's v_h of about 10 m/s it starts at 0.45 v_h, about 900 ft/min
+    in a hover); the FAA's conditions are a training rule that flags any descent above
+    300 ft/min below translational lift with power applied, a far earlier onset. At 5 kt and
+    600 ft/min the rule fails and the boundary passes; the conservative union fails.
+    margin = min(Johnson margin, FAA margin) (<= 0 inside either).
+    """
+
+    name: str = "conservative"
+    source: str = (
+        "the union of W. Johnson, NASA/TP-2005-213477 (2005) (0.45-1.5 v_h at zero speed, "
+        "closing at 0.95 v_h) and the FAA Helicopter Flying Handbook FAA-H-8083-21B, ch. 11 "
+        "(>= 300 ft/min, below ETL 16 kt (estimate), 20-100 % power): in VRS if either says so"
+    )
+
+    def margin(self, op: OperatingPoints) -> np.ndarray:
+        return np.minimum(JohnsonBoundary().margin(op), FAARuleOfThumb().margin(op))
+
+    def boundary(self, v_h: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
+        return JohnsonBoundary().boundary(v_h)
+
+
+CRITERIA: dict[str, type] = {
+    "johnson": JohnsonBoundary,
+    "faa": FAARuleOfThumb,
+    "conservative": Conservative,
+}
 
 
 def criterion(name: str) -> VRSCriterion:
-    return CRITERIA[name]()
+    crit: VRSCriterion = CRITERIA[name]()
+    return crit

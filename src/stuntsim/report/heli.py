@@ -25,31 +25,56 @@ def _fnone(v: Any) -> float | None:
 
 
 # --- JSON and CSV ---------------------------------------------------------------------------------
+def _segment_json(sg: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    d = asdict(sg)
+    d["radius_m"] = _fnone(d["radius_m"])
+    return d
+
+
 def to_json(res: Any) -> dict[str, Any]:
+    """The heli kind's own keys (SI); the CLI adds the envelope (kind, name, verdict, checks)."""
+    from dataclasses import asdict
+
     from stuntsim.heli.aircraft import H125_HOVER_CEILING_OGE
 
     plan = res.plan
     ac = plan.aircraft
     s = res.samples
+    b = res.balance
     return {
-        "kind": "heli",
-        "name": res.name,
         "description": plan.description,
         "aircraft": {
             "name": ac.name,
             "mass_kg": ac.mass,
+            "mass_without_rigs_kg": plan.base_mass,
             "max_mass_kg": ac.max_mass,
             "doors_off": ac.doors_off,
             "rotor_radius_m": ac.rotor_radius,
             "tip_speed_m_s": ac.tip_speed,
             "solidity": ac.solidity,
             "power_rating_w": ac.power_rating,
+            "flat_plate_area_m2": ac.flat_plate_area,
+            "flat_plate_area_without_rigs_m2": plan.base_flat_plate,
             "sources": dict(ac.sources),
+        },
+        "weight_and_balance": {
+            "mass_start_kg": float(b.mass_start[0]),
+            "mass_end_kg": float(b.mass_end[0]),
+            "fuel_burnt_kg": float(b.fuel_burnt[0]),
+            "cg_forward_start_m": float(b.x_start[0]),
+            "cg_forward_end_m": float(b.x_end[0]),
+            "cg_right_start_m": float(b.y_start[0]),
+            "cg_right_end_m": float(b.y_end[0]),
+            "cg_forward_limit_m": ac.cg_forward_limit,
+            "cg_aft_limit_m": ac.cg_aft_limit,
+            "cg_lateral_limit_m": ac.cg_lateral_limit,
         },
         "hover_induced_velocity_m_s": res.hover_induced_velocity,
         "hover_ceiling_oge_m": _fnone(res.hover_ceiling_oge),
         "hover_ceiling_published_m": H125_HOVER_CEILING_OGE if ac.name.startswith("H125") else None,
-        "autorotation": res.autorotation,
+        "autorotation": asdict(res.autorotation),
         "max_load_factor": res.max_load_factor,
         "min_terrain_clearance_m": res.min_terrain_clearance,
         "terrain": {
@@ -60,7 +85,7 @@ def to_json(res: Any) -> dict[str, Any]:
         },
         "vrs_criterion": plan.limits.vrs.name,
         "duration_s": float(s["t_s"][-1]),
-        "segments": res.segments,
+        "segments": [_segment_json(sg) for sg in res.segments],
         "rig_loads": [
             {
                 "name": r.name,
@@ -74,13 +99,24 @@ def to_json(res: Any) -> dict[str, Any]:
                 "inertial_load_n": r.inertial_load,
                 "dynamic_pressure_pa": r.dynamic_pressure,
                 "in_downwash": r.in_downwash,
+                "certification": {
+                    "limit_n": list(c.limit_n),
+                    "ultimate_n": list(c.ultimate_n),
+                    "moment_n_m": list(c.moment_n_m),
+                    "margin": c.margin,
+                    "case": c.case,
+                    "ultimate_allowable_n": c.ultimate_allowable,
+                    "speed_limit_m_s": c.speed_limit,
+                    "fitting_factor": rig.fitting_factor,
+                    "rating_basis": rig.rating_basis,
+                    "cases": dict(c.cases),
+                },
             }
-            for r in res.rig_loads
+            for r, c, rig in zip(res.rig_loads, res.certifications, plan.rigs, strict=True)
         ],
         "atmosphere": plan.air.atmosphere.source,
         "winds": plan.air.wind.source,
-        "events": [e.to_dict() for e in res.events],
-        "checks": [c.to_dict() for c in res.checks],
+        "events": [asdict(e) for e in res.events],
     }
 
 
@@ -111,8 +147,13 @@ def trajectory(res: Any) -> dict[str, Any]:
         "vrs_x": s["vrs_x"],
         "vrs_z": s["vrs_z"],
         "vrs_margin": s["vrs_margin"],
+        "vrs_margin_johnson": s["vrs_margin_johnson"],
+        "vrs_margin_faa": s["vrs_margin_faa"],
         "terrain_m": s["terrain_m"],
         "clearance_m": s["clearance_m"],
+        "skid_height_m": s["skid_height_m"],
+        "hv_margin": s["hv_margin"],
+        "transition": s["transition"].astype(int),
         "segment": s["segment"] + 1,
     }
 
@@ -140,13 +181,18 @@ def summary(res: Any, console: Any, d: Any) -> None:
     a = res.autorotation
     rows = [
         ("aircraft", f"{ac.name}{', doors off' if ac.doors_off else ''}"),
-        ("mass", d.fmt(ac.mass, "mass")),
+        ("mass", d.fmt(ac.mass, "mass") + f"  (rigs {d.fmt(ac.mass - plan.base_mass, 'mass')})"),
+        (
+            "CG (take-off / end)",
+            f"{res.balance.x_start[0]:+.3f} / {res.balance.x_end[0]:+.3f} m fwd, "
+            f"{res.balance.y_start[0]:+.3f} / {res.balance.y_end[0]:+.3f} m right of the mast",
+        ),
         ("hover induced velocity v_h", f"{res.hover_induced_velocity:.2f} m/s (at the start)"),
         ("hover ceiling OGE (this mass and day)", _ceiling_text(res, d)),
         (
             "autorotation, sea level",
-            f"{d.fmt(a['min_descent_rate_sea_level_m_s'], 'vertical_speed')} at "
-            f"{d.fmt(a['at_airspeed_m_s'], 'speed')}",
+            f"{d.fmt(a.min_descent_rate_sea_level_m_s, 'vertical_speed')} at "
+            f"{d.fmt(a.at_airspeed_m_s, 'speed')}",
         ),
         ("duration", f"{res.samples['t_s'][-1]:.0f} s"),
         ("max load factor", f"{res.max_load_factor:.2f} g"),
@@ -167,30 +213,31 @@ def summary(res: Any, console: Any, d: Any) -> None:
         t.add_column(col, justify="left" if col in ("kind",) else "right")
     for sg in res.segments:
         t.add_row(
-            str(sg["index"] + 1),
-            escape(sg["kind"] + (f" ({sg['name']})" if sg["name"] else "")),
-            d.fmt(sg["airspeed_m_s"], "speed"),
-            f"{sg['bank_deg']:.0f}°",
-            d.fmt(sg["radius_m"], "distance") if sg["radius_m"] else "—",
-            d.fmt(sg["descent_rate_m_s"], "vertical_speed"),
-            f"{sg['load_factor']:.2f}",
-            f"{d.fmt(sg['power_required_kw'] * 1e3, 'power')} / "
-            f"{d.fmt(sg['power_available_kw'] * 1e3, 'power')}",
-            "[red]yes[/]" if sg["in_vrs"] else "no",
+            str(sg.index + 1),
+            escape(sg.kind + (f" ({sg.name})" if sg.name else "")),
+            d.fmt(sg.airspeed_m_s, "speed"),
+            f"{math.degrees(sg.bank_rad):.0f}°",
+            d.fmt(sg.radius_m, "distance") if sg.radius_m else "—",
+            d.fmt(sg.descent_rate_m_s, "vertical_speed"),
+            f"{sg.load_factor:.2f}",
+            f"{d.fmt(sg.power_required_w, 'power')} / {d.fmt(sg.power_available_w, 'power')}",
+            "[red]yes[/]" if sg.in_vrs else "no",
         )
     console.print(t)
     if res.rig_loads:
-        t = Table(title="Camera rigs")
-        for col in ("rig", "limit load", "ultimate", "rated", "margin", "worst case"):
-            t.add_column(col, justify="left" if col in ("rig", "worst case") else "right")
-        for r in res.rig_loads:
+        t = Table(title="Camera rigs (certification basis, and on the planned path)")
+        for col in ("rig", "limit", "ultimate", "allowable", "MS", "governing case", "path", "MS"):
+            t.add_column(col, justify="left" if col in ("rig", "governing case") else "right")
+        for r, c in zip(res.rig_loads, res.certifications, strict=True):
             t.add_row(
                 escape(r.name),
+                d.fmt(c.limit_magnitude, "force"),
+                d.fmt(c.demanded_ultimate, "force"),
+                d.fmt(c.ultimate_allowable, "force"),
+                f"{c.margin:+.2f}",
+                escape(c.case),
                 d.fmt(r.limit_load, "force"),
-                d.fmt(r.ultimate_load, "force"),
-                d.fmt(r.rated_load, "force"),
                 f"{r.margin:+.2f}",
-                f"{r.case} at {res.samples['t_s'][r.index]:.0f} s",
             )
         console.print(t)
     console.print(checks_table(res.checks, d))
@@ -308,9 +355,9 @@ def report_sections(res: Any, d: Any) -> list[Any]:
         ["hover ceiling OGE (this mass and day)", _ceiling_text(res, d)],
         [
             "autorotation (sea level)",
-            f"{d.fmt(a['min_descent_rate_sea_level_m_s'], 'vertical_speed')} at "
-            f"{d.fmt(a['at_airspeed_m_s'], 'speed')}; vertical "
-            f"{d.fmt(a['vertical_descent_rate_sea_level_m_s'], 'vertical_speed')}",
+            f"{d.fmt(a.min_descent_rate_sea_level_m_s, 'vertical_speed')} at "
+            f"{d.fmt(a.at_airspeed_m_s, 'speed')}; vertical "
+            f"{d.fmt(a.vertical_descent_rate_sea_level_m_s, 'vertical_speed')}",
         ],
         ["atmosphere", plan.air.atmosphere.source],
         ["winds", plan.air.wind.source],
@@ -328,17 +375,21 @@ def report_sections(res: Any, d: Any) -> list[Any]:
 
     seg_rows = [
         [
-            sg["index"] + 1,
-            sg["kind"] + (f" ({sg['name']})" if sg["name"] else ""),
-            f"{sg['t_start_s']:.0f}–{sg['t_end_s']:.0f}",
-            d.fmt(sg["airspeed_m_s"], "speed"),
-            f"{sg['bank_deg']:.0f}°",
-            d.fmt(sg["radius_m"], "distance") if sg["radius_m"] else "—",
-            d.fmt(sg["descent_rate_m_s"], "vertical_speed"),
-            f"{sg['load_factor']:.2f}",
-            d.fmt(sg["power_required_kw"] * 1e3, "power"),
-            d.fmt(sg["power_available_kw"] * 1e3, "power"),
-            "yes" if sg["in_vrs"] else "no",
+            sg.index + 1,
+            sg.kind
+            + (f" ({sg.name})" if sg.name else "")
+            + (" [ground-referenced]" if sg.reference == "ground" else ""),
+            f"{sg.t_start_s:.0f}–{sg.t_end_s:.0f}"
+            + (f" (transition {sg.transition_s:.0f} s)" if sg.transition_s > 0 else ""),
+            d.fmt(sg.airspeed_m_s, "speed")
+            + (f" (min {d.fmt(sg.airspeed_min_m_s, 'speed')})" if sg.reference == "ground" else ""),
+            f"{math.degrees(sg.bank_rad):.0f}°",
+            d.fmt(sg.radius_m, "distance") if sg.radius_m else "—",
+            d.fmt(sg.descent_rate_m_s, "vertical_speed"),
+            f"{sg.load_factor:.2f}",
+            d.fmt(sg.power_required_w, "power"),
+            d.fmt(sg.power_available_w, "power"),
+            "yes" if sg.in_vrs else "no",
         ]
         for sg in res.segments
     ]
@@ -476,7 +527,12 @@ def report_sections(res: Any, d: Any) -> list[Any]:
         Section(
             "Load factor, power, descent rate and terrain along the path",
             figures=[fig],
-            note="Dashed vertical lines mark segment changes, taken as instantaneous.",
+            note="Dashed vertical lines mark segment changes; between segments the airspeed, "
+            "bank and descent rate change at no more than the limits' roll rate, acceleration "
+            "and descent-rate change (the transitions are part of the path and of every check)"
+            if plan.limits.transitions is not None
+            else "Dashed vertical lines mark segment changes, taken as instantaneous "
+            "(limits.transitions = false).",
         )
     )
 
@@ -518,28 +574,32 @@ def report_sections(res: Any, d: Any) -> list[Any]:
     )
 
     if res.rig_loads:
-        rows = [
-            [
-                r.name,
-                f"{r.limit_load:,.0f}",
-                f"{r.ultimate_load:,.0f}",
-                f"{r.rated_load:,.0f}",
-                f"{r.margin:+.2f}",
-                r.case,
-                f"{t[r.index]:.0f}",
-                f"{r.air_load:,.0f}",
-                f"{r.inertial_load:,.0f}",
-                "yes" if r.in_downwash else "no",
-            ]
-            for r in res.rig_loads
-        ]
+        from stuntsim.heli.loads import SOURCE as LOAD_SOURCE
+
+        rows = []
+        for r, c, rig in zip(res.rig_loads, res.certifications, plan.rigs, strict=True):
+            lim = c.limit_n
+            rows.append(
+                [
+                    r.name,
+                    c.case,
+                    f"{lim[0]:+,.0f} / {lim[1]:+,.0f} / {lim[2]:+,.0f}",
+                    f"{c.demanded_ultimate:,.0f}",
+                    f"{c.ultimate_allowable:,.0f} ({rig.rating_basis} {rig.rating:,.0f} N)",
+                    f"{rig.fitting_factor:.2f}",
+                    " / ".join(f"{m:+,.0f}" for m in c.moment_n_m),
+                    f"{c.margin:+.2f}",
+                    f"{r.limit_load:,.0f} ({r.case}, t = {t[r.index]:.0f} s)",
+                    f"{r.margin:+.2f}",
+                ]
+            )
         fig = new_figure(7.5, 3.4)
         ax = fig.subplots()
         for j, r in enumerate(res.rig_loads):
             ax.plot(t, d.value(r.load, "force"), color=_colour(j), label=r.name)
             ax.axhline(d.value(r.rated_load, "force"), color=_colour(j), ls=":", lw=1)
         ax.set_xlabel("time (s)")
-        ax.set_ylabel(f"mount load, worst gust case ({d.label('force')})")
+        ax.set_ylabel(f"mount load on the path ({d.label('force')})")
         ax.grid(alpha=0.3)
         ax.legend(loc="best", fontsize=7)
         sections.append(
@@ -549,22 +609,83 @@ def report_sections(res: Any, d: Any) -> list[Any]:
                 html=table_html(
                     [
                         "rig",
-                        "limit (N)",
+                        "governing certification case",
+                        "limit x / y / z (N)",
                         "ultimate (N)",
-                        "rated (N)",
-                        "margin",
-                        "worst case",
-                        "t (s)",
-                        "air (N)",
-                        "inertial (N)",
-                        "in downwash",
+                        "allowable ultimate (N)",
+                        "fitting factor",
+                        "moment at hardpoint x / y / z (N·m)",
+                        "MS",
+                        "planned-path peak (N)",
+                        "MS (path)",
                     ],
                     rows,
                 ),
-                note=f"Limit load: air load q·Cd·A along the relative wind plus the inertial "
-                f"load m·f, with {plan.limits.gust_speed / FT:.0f} ft/s gusts (14 CFR 27.341); "
-                "ultimate = 1.5 × limit (14 CFR 27.303); margin = rated / limit − 1. Dotted "
-                "lines: rated loads.",
+                note=f"Certification basis: {LOAD_SOURCE}. Airframe axes x forward, y right, z "
+                "down; forces are what the rig applies to its hardpoint. MS = allowable ultimate "
+                "/ (1.5 × fitting factor × limit) − 1. The planned-path peak (air load plus "
+                f"inertia, {plan.limits.gust_speed / FT:.0f} ft/s gusts) is the second figure; "
+                "dotted lines: ratings as limit loads.",
+            )
+        )
+
+    # weight and balance, and the height-velocity diagram
+    b = res.balance
+    sections.append(
+        Section(
+            "Weight and balance",
+            html=table_html(
+                ["", "take-off", "end of flight"],
+                [
+                    [
+                        "mass",
+                        d.fmt(float(b.mass_start[0]), "mass"),
+                        d.fmt(float(b.mass_end[0]), "mass"),
+                    ],
+                    ["CG forward of the mast", f"{b.x_start[0]:+.3f} m", f"{b.x_end[0]:+.3f} m"],
+                    ["CG right of the mast", f"{b.y_start[0]:+.3f} m", f"{b.y_end[0]:+.3f} m"],
+                ],
+            ),
+            note=f"Envelope {ac.cg_aft_limit:+.2f} to {ac.cg_forward_limit:+.2f} m, lateral "
+            f"±{ac.cg_lateral_limit:.2f} m: {ac.sources.get('cg_limits', '')}. Fuel burnt "
+            f"{float(b.fuel_burnt[0]):.0f} kg ({ac.sources.get('fuel', '')}).",
+        )
+    )
+    if ac.hv_speed:
+        from stuntsim.heli.hv import boundary
+
+        fig = new_figure(6.5, 4.2)
+        ax = fig.subplots()
+        bx, by = boundary(ac.hv_speed, ac.hv_upper, ac.hv_lower)
+        ax.fill(
+            d.value(bx, "speed"),
+            d.value(by, "altitude"),
+            color="#cf222e",
+            alpha=0.2,
+            label="avoid (estimate)",
+        )
+        _by_segment(
+            ax,
+            res,
+            d.value(s["indicated_airspeed_m_s"], "speed"),
+            d.value(s["skid_height_m"], "altitude"),
+            ls="",
+            marker=".",
+            ms=2,
+        )
+        ax.set_xlim(0, d.value(max(60.0, float(np.max(s["indicated_airspeed_m_s"]))), "speed"))
+        ax.set_ylim(
+            0, d.value(max(200.0, float(np.percentile(s["skid_height_m"], 95))), "altitude")
+        )
+        ax.set_xlabel(f"indicated airspeed ({d.label('speed')})")
+        ax.set_ylabel(f"skid height above the DEM ({la})")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="best", fontsize=7)
+        sections.append(
+            Section(
+                "Height-velocity diagram",
+                figures=[fig],
+                note=ac.sources.get("height_velocity", ""),
             )
         )
 
