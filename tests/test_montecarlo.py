@@ -133,6 +133,11 @@ def test_p_go_and_failure_rates_match_the_exact_integrals():
     # margins: the landing-zone margin is (half - |R - mid|)/half, whose median is at most 1
     m = s.margins["landing_zone"]
     assert m["min"] <= m["p05"] <= m["p50"] <= m["p95"] <= m["max"] <= 1.0
+    # a check the random inputs do not touch: constant margin 2000/1000 - 1, stored as a value
+    assert s.margins["ramp_rating"] == dict.fromkeys(("p05", "p50", "p95", "min", "max"), 1.0)
+    assert s.check_failure_rates["ramp_rating"] == 0.0
+    assert not s.margin_varies("ramp_rating") and s.margin_varies("landing_zone")
+    np.testing.assert_array_equal(s.margin_values("ramp_rating"), np.ones(n, np.float32))
     # the kind's own statistics are merged into the JSON keys
     doc = s.to_json()
     assert {"p_go", "p_go_ci", "check_failure_rates", "margins", "range_mean_m"} <= set(doc)
@@ -157,7 +162,8 @@ def test_same_seed_same_bits_whatever_the_chunking_and_workers():
     for other in (b, c):
         assert other.to_json() == a.to_json()
         np.testing.assert_array_equal(other.codes, a.codes)
-        np.testing.assert_array_equal(other.margin_samples, a.margin_samples)
+        for ck in a.checks:
+            np.testing.assert_array_equal(other.margin_values(ck.id), a.margin_values(ck.id))
         np.testing.assert_array_equal(other.columns["range_m"], a.columns["range_m"])
     ta = {k: np.concatenate([t[k] for t in tables_a]) for k in tables_a[0]}
     tc = {k: np.concatenate([t[k] for t in tables_c]) for k in tables_c[0]}
@@ -230,7 +236,8 @@ def test_memory_per_sample_is_the_compact_arrays():
     # fixed chunk: growing n by 14 blocks may add only what the driver keeps per sample, 1 B of
     # verdict + 4 B of margin per check (2) + the toy's 3 float64 columns = 33 B, plus the
     # transient float64 copy of one margin row for its quantiles and numpy's sorted copy (16 B):
-    # 49 B. Keeping the full tables (what --out streams) would take over 70 B per sample.
+    # 49 B; the constant ramp_rating margin costs nothing. Keeping the full tables (what --out
+    # streams) would take over 80 B per sample.
     peaks = []
     with LocalBackend(1) as one:
         for n in (2 * SEED_BLOCK, 16 * SEED_BLOCK):

@@ -44,6 +44,7 @@ class ToyScenario(BaseModel):
     kind: Literal["toy"]
     name: str = "toy jump"
     mass_kg: float = Field(1000.0, gt=0.0)
+    ramp_rating_kg: float = Field(2000.0, gt=0.0)
     speed_m_s: float = Field(gt=0.0)
     angle_deg: float = Field(gt=0.0, lt=90.0)
     zone_near_m: float = Field(ge=0.0)
@@ -63,6 +64,8 @@ class ToyPlan:
     zone_far_m: float
     max_touchdown_speed_m_s: float
     delay_s: float = 0.0
+    mass_kg: float = 1000.0
+    ramp_rating_kg: float = 2000.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ def build_plan(model: ToyScenario, path: Path) -> ToyPlan:
         zone_far_m=model.zone_far_m,
         max_touchdown_speed_m_s=model.max_touchdown_speed_m_s,
         delay_s=model.delay_s,
+        mass_kg=model.mass_kg,
+        ramp_rating_kg=model.ramp_rating_kg,
     )
 
 
@@ -152,6 +157,28 @@ def check_touchdown(plan: ToyPlan, vz: np.ndarray) -> CheckBatch:
     )
 
 
+def check_ramp_rating(plan: ToyPlan, n: int) -> CheckBatch:
+    """Vehicle mass <= the ramp's rated mass; margin of safety rating/mass - 1. The random
+    inputs do not touch it: the same in every sample."""
+    ok = np.full(n, plan.mass_kg <= plan.ramp_rating_kg)
+
+    def describe(i: int) -> tuple[str, str | None]:
+        msg = f"{plan.mass_kg:.0f} kg on a ramp rated {plan.ramp_rating_kg:.0f} kg"
+        return msg, (None if ok[i] else f"a ramp rated at least {plan.mass_kg:.0f} kg")
+
+    return CheckBatch(
+        id="ramp_rating",
+        ok=ok,
+        margin=np.full(n, plan.ramp_rating_kg / plan.mass_kg - 1.0),
+        value=np.full(n, plan.mass_kg),
+        limit=np.full(n, plan.ramp_rating_kg),
+        unit="kg",
+        source=SOURCE,
+        severity="fail",
+        describe=describe,
+    )
+
+
 class ToyMonteCarlo:
     def uncertainty(self, model: ToyScenario) -> ToyUncertainty | None:
         return model.uncertainty
@@ -171,7 +198,11 @@ class ToyMonteCarlo:
             time.sleep(plan.delay_s)
         r, t, vz = _flight(samples)
         return BatchOutcome(
-            checks=[check_landing_zone(plan, r), check_touchdown(plan, vz)],
+            checks=[
+                check_landing_zone(plan, r),
+                check_touchdown(plan, vz),
+                check_ramp_rating(plan, len(r)),
+            ],
             columns={"speed_m_s": samples.speed_m_s, "range_m": r, "flight_time_s": t},
         )
 

@@ -97,7 +97,7 @@ class Presenter(Protocol[ResultT_contra]):
 
     ``stats`` is a :class:`stuntsim.uncertainty.driver.MonteCarloStats`: the generic figures,
     ``stats.summary`` (what ``summarize`` returned) and the per-sample arrays in sample order
-    (``stats.columns``, ``stats.codes``: verdict codes, ``stats.margin_samples``).
+    (``stats.columns``, ``stats.codes``: verdict codes, ``stats.margin_values(check_id)``).
     """
 
     def to_json(self, result: ResultT_contra) -> dict[str, Any]: ...

@@ -204,20 +204,19 @@ def report_sections(stats: MonteCarloStats, display: Any) -> list[Any]:
         ax.grid(alpha=0.3, axis="x")
         figures = [fig]
         varied = [
-            (i, c)
-            for i, c in enumerate(stats.checks)
-            if stats.margins[c.id]["min"] is not None
-            and stats.margins[c.id]["min"] != stats.margins[c.id]["max"]
+            c
+            for c in stats.checks
+            if stats.margin_varies(c.id) and stats.margins[c.id]["min"] is not None
         ]
-        varied.sort(key=lambda ic: -stats.check_failure_rates[ic[1].id])
+        varied.sort(key=lambda c: -stats.check_failure_rates[c.id])
         varied = varied[:MAX_HISTOGRAMS]
         if varied:
             cols = min(3, len(varied))
             rws = -(-len(varied) // cols)
             fig2 = new_figure(7.5, 2.4 * rws)
             axes = np.atleast_1d(fig2.subplots(rws, cols)).ravel()
-            for ax2, (i, c) in zip(axes, varied, strict=False):
-                x = stats.margin_samples[i]
+            for ax2, c in zip(axes, varied, strict=False):
+                x = stats.margin_values(c.id)
                 x = x[np.isfinite(x)]
                 ax2.hist(x, bins=40, color="#0969da", alpha=0.7)
                 ax2.axvline(0.0, color="#cf222e", lw=1.2)

@@ -233,8 +233,10 @@ def run_chunk(job: Job, start: int, stop: int) -> ChunkResult:
 class MonteCarloStats:
     """The outcome of a run (plain data; stuntsim.report.montecarlo presents it).
 
-    ``codes``, ``margin_samples`` and ``columns`` keep the per-sample arrays, in sample order,
-    for the kind's own report sections (where the failed samples went); they are not JSON.
+    ``codes``, ``columns`` and :meth:`margin_values` give the per-sample arrays, in sample
+    order, for the kind's own report sections (where the failed samples went); they are not JSON.
+    A check whose margin is the same in every sample (one that the random inputs do not touch)
+    is stored as that one value.
     """
 
     kind: str
@@ -250,9 +252,20 @@ class MonteCarloStats:
     margins: dict[str, dict[str, float | None]]
     summary: dict[str, Any]
     codes: NDArray[np.int8] = field(repr=False)
-    margin_samples: NDArray[np.float32] = field(repr=False)
+    margin_store: dict[str, NDArray[np.float32] | float] = field(repr=False)
     columns: dict[str, NDArray[Any]] = field(repr=False)
     run: dict[str, Any] = field(default_factory=dict)
+
+    def margin_values(self, check_id: str) -> NDArray[np.float32]:
+        """The margin of check ``check_id`` in every sample (float32, sample order)."""
+        m = self.margin_store[check_id]
+        if isinstance(m, np.ndarray):
+            return m
+        return np.full(self.n, m, dtype=np.float32)
+
+    def margin_varies(self, check_id: str) -> bool:
+        """Whether the check's margin differs between samples."""
+        return isinstance(self.margin_store[check_id], np.ndarray)
 
     def to_json(self) -> dict[str, Any]:
         """The generic Monte Carlo keys, then the kind's ``summarize`` keys (which may not
@@ -307,7 +320,7 @@ def run_montecarlo(
     size = chunk_size or default_chunk_size(n, backend.workers, block)
     ranges = chunk_ranges(n, size, block)
     codes = np.empty(n, dtype=np.int8)
-    margins: NDArray[np.float32] | None = None
+    margins: list[_MarginColumn] | None = None
     failures: NDArray[np.int64] | None = None
     infos: list[CheckInfo] = []
     columns: dict[str, NDArray[Any]] = {}
@@ -321,11 +334,12 @@ def run_montecarlo(
         done = res.stop
         if margins is None:
             infos = res.checks
-            margins = np.empty((len(infos), n), dtype=np.float32)
+            margins = [_MarginColumn(n) for _ in infos]
             failures = np.zeros(len(infos), dtype=np.int64)
             columns = {k: np.empty(n, dtype=v.dtype) for k, v in res.columns.items()}
         codes[sl] = res.codes
-        margins[:, sl] = res.margins
+        for col, row in zip(margins, res.margins, strict=True):
+            col.put(sl, row)
         assert failures is not None
         failures += res.failures
         for k, v in res.columns.items():
@@ -338,7 +352,8 @@ def run_montecarlo(
     if margins is None or failures is None or done != n:
         raise RuntimeError(f"the backend returned {done} of {n} samples")
     wall = time.perf_counter() - t0
-    stats = summarize_run(job, n, infos, codes, margins, failures, columns)
+    store = {c.id: col.value() for c, col in zip(infos, margins, strict=True)}
+    stats = summarize_run(job, n, infos, codes, store, failures, columns)
     stats.run = {
         "backend": backend.name,
         "workers": backend.workers,
@@ -352,16 +367,49 @@ def run_montecarlo(
     return stats
 
 
+class _MarginColumn:
+    """One check's margins over the run: a single value while every chunk so far held only
+    that value (checks the random inputs do not touch cost no memory), else a float32 array."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.const: float | None = None
+        self.array: NDArray[np.float32] | None = None
+
+    def put(self, sl: slice, row: NDArray[np.float32]) -> None:
+        if self.array is None and row.size:
+            first = row[0]
+            same = bool(np.all((row == first) | (np.isnan(row) & np.isnan(first))))
+            if same and (sl.start == 0 or _same_float(self.const, float(first))):
+                self.const = float(first)
+                return
+            self.array = np.empty(self.n, dtype=np.float32)
+            if sl.start:
+                self.array[: sl.start] = np.float32(self.const)
+        if self.array is not None:
+            self.array[sl] = row
+
+    def value(self) -> NDArray[np.float32] | float:
+        if self.array is not None:
+            return self.array
+        return float("nan") if self.const is None else self.const
+
+
+def _same_float(a: float | None, b: float) -> bool:
+    return a is not None and (a == b or (a != a and b != b))
+
+
 def summarize_run(
     job: Job,
     n: int,
     infos: Iterable[CheckInfo],
     codes: NDArray[np.int8],
-    margins: NDArray[np.float32],
+    margins: Mapping[str, NDArray[np.float32] | float],
     failures: NDArray[np.int64],
     columns: Mapping[str, NDArray[Any]],
 ) -> MonteCarloStats:
-    """The statistics of a run from its per-sample arrays (in sample order)."""
+    """The statistics of a run from its per-sample arrays (in sample order; a constant margin
+    as one value)."""
     infos = list(infos)
     counts = np.bincount(codes.astype(np.int64), minlength=len(VERDICTS))
     n_go = int(counts[0])
@@ -372,7 +420,8 @@ def summarize_run(
         k = int(failures[i])
         rates[c.id] = k / n
         rates_ci[c.id] = clopper_pearson(k, n)
-        summ[c.id] = margin_summary(margins[i])
+        m = margins[c.id]
+        summ[c.id] = margin_summary(m if isinstance(m, np.ndarray) else np.array([m]))
     kind_stats = job.montecarlo().summarize(job.plan, columns)
     return MonteCarloStats(
         kind=kind_from_module(job.kind_module).name,
@@ -388,6 +437,6 @@ def summarize_run(
         margins=summ,
         summary=dict(kind_stats),
         codes=codes,
-        margin_samples=margins,
+        margin_store=dict(margins),
         columns=dict(columns),
     )
