@@ -48,7 +48,11 @@ from conftest import EXAMPLES, run_cli
 N_BATCH = 4
 MC_SAMPLES = 8
 VERDICT_TOKEN = re.compile(r"(?<![\w-])(NO-GO|CAUTION|GO)(?![\w-])")
-QUANTITY = re.compile(r"^\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*[A-Za-z%°][\w/^ .*%°-]*$")
+# a quantity string such as "450 m", "2.5 m^2", "130 kt", "-3 deg" (at most two unit words)
+QUANTITY = re.compile(
+    r"^[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*[A-Za-z%°][\w/^*.%°-]*( [A-Za-z][\w/^*.-]*)?$"
+)
+TEXT_KEYS = ("name", "description", "notes", "title", "source", "label")
 
 
 def _examples() -> dict[str, list[Path]]:
@@ -247,7 +251,17 @@ def _mutations(doc: dict[str, Any]) -> list[tuple[str, str, Any]]:
     mass = next((t for t, v in leaves if t.endswith("mass") and isinstance(v, str)), None)
     if mass is not None:
         out.append((mass, "", _set(doc, mass, "-5 kg")))
-    qty = next((t for t, v in leaves if isinstance(v, str) and QUANTITY.match(v)), None)
+    qty = next(
+        (
+            t
+            for t, v in leaves
+            if isinstance(v, str)
+            and len(v) <= 24
+            and QUANTITY.match(v)
+            and not t.split(".")[-1].startswith(TEXT_KEYS)
+        ),
+        None,
+    )
     if qty is not None:
         out.append((qty, "", _set(doc, qty, "lots")))
     return out
