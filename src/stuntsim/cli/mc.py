@@ -225,7 +225,7 @@ def _run_with_progress(
         TimeRemainingColumn,
     )
 
-    from stuntsim.cli import app as app_state
+    from stuntsim.cli.app import QUIET  # read now: set_quiet() ran for this command
     from stuntsim.uncertainty.driver import run_montecarlo
 
     with Progress(
@@ -236,7 +236,7 @@ def _run_with_progress(
         TimeRemainingColumn(),
         console=console(stderr=True),
         transient=True,
-        disable=app_state.QUIET,
+        disable=QUIET,
     ) as progress:
         task = progress.add_task("mc", total=samples)
         return run_montecarlo(
