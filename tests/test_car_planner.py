@@ -1,106 +1,18 @@
-"""Shift window, planned shift, airborne phases and clutch engagement on hand-made histories,
-and the search grid on a small batch."""
+"""The optimising planner: the optimiser on a problem with a known answer (through the same
+code path as the car: CheckBatches -> evaluation -> differential evolution -> bisection), and the
+mapping of free parameters onto the plan and onto a batch of samples."""
 
 from __future__ import annotations
+
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from stuntsim.car.optimise import Param, bands, evaluation_from_checks, optimise
-from stuntsim.car.planner import (
-    airborne_phases,
-    clutch_engagements,
-    last_degrees_interval,
-    planned_shift,
-    shift_window,
-)
 from stuntsim.checks import CheckBatch
-
-T = np.arange(0.0, 4.0, 0.01)
-
-
-def _yaw_profile():
-    # rotation at 120 deg/s from 0.5 s; from 1.9 s at 20 deg/s (the last part), stops at 180
-    yaw = np.zeros_like(T)
-    for i, t in enumerate(T):
-        if t < 0.5:
-            a = 0.0
-        elif t < 1.9:
-            a = 120.0 * (t - 0.5)  # 168 deg at 1.9 s
-        else:
-            a = min(180.0, 168.0 + 20.0 * (t - 1.9))  # 170 at 2.0 s, 180 at 2.5 s
-        yaw[i] = -np.radians(a)  # clockwise, as in the example
-    return yaw
-
-
-def test_last_ten_degrees_and_window():
-    yaw = _yaw_profile()
-    turn = -np.pi
-    a, b = last_degrees_interval(T, yaw, turn)
-    assert a == pytest.approx(2.0, abs=0.011) and b == pytest.approx(2.5, abs=0.011)
-    fz = np.ones((len(T), 4))
-    fz[(T >= 2.1) & (T < 2.7)] = 0.0  # airborne 2.1-2.7 s
-    phases = airborne_phases(T, fz)
-    assert phases == [pytest.approx((2.1, 2.7), abs=0.011)]
-    sw = shift_window(T, yaw, turn, phases, 0.3, (2.15, 2.45))
-    # window = airborne (2.1-2.7) within the last 10 deg (2.0-2.5) -> 2.1-2.5: 0.4 s >= 0.3 s
-    assert sw.start_s == pytest.approx(2.1, abs=0.011)
-    assert sw.end_s == pytest.approx(2.5, abs=0.011)
-    assert sw.feasible and sw.planned_inside
-    assert not shift_window(T, yaw, turn, phases, 0.5, None).feasible  # too short for 0.5 s
-    # no airborne phase in the last 10 deg -> no window
-    fz2 = np.ones((len(T), 4))
-    fz2[(T >= 3.0) & (T < 3.5)] = 0.0
-    sw = shift_window(T, yaw, turn, airborne_phases(T, fz2), 0.3, None)
-    assert sw.start_s is None and not sw.feasible
-
-
-def test_short_hops_are_not_airborne_phases():
-    fz = np.ones((len(T), 4))
-    fz[100:102] = 0.0  # 20 ms: a wheel skipping a nosing
-    fz[200:250] = 0.0
-    fz[250] = 1.0  # a 10 ms touch inside a flight is merged
-    fz[251:300] = 0.0
-    assert airborne_phases(T, fz) == [pytest.approx((2.0, 3.0), abs=1e-9)]
-
-
-def test_planned_shift_counts_from_the_lever_when_the_clutch_was_held():
-    inp = np.zeros((len(T), 6))
-    inp[:, 5] = -1  # reverse
-    inp[(T >= 0.6), 4] = 1.0  # clutch down from 0.6 s (held through the turn)
-    inp[(T >= 2.2), 5] = 0  # neutral
-    inp[(T >= 2.5), 5] = 1  # first
-    inp[(T >= 3.0), 4] = 0.0
-    assert planned_shift(T, inp) == pytest.approx((2.2, 2.5), abs=1e-9)
-    inp[:, 4] = 0.0
-    inp[(T >= 2.0) & (T < 3.0), 4] = 1.0  # clutch pressed 0.2 s before the lever moves
-    assert planned_shift(T, inp) == pytest.approx((2.0, 2.5), abs=1e-9)
-
-
-def test_clutch_engagement_mismatch_and_torque_spike():
-    n = len(T)
-    rpm = 2.0 * np.pi / 60.0
-    x = np.zeros((n, 25))
-    x[:, 24] = 1000 * rpm  # engine at 1000 rpm
-    x[:, 22:24] = 20.0  # rear wheels at 20 rad/s
-    ratio = np.full(n, 13.0)
-    inp = np.zeros((n, 6))
-    inp[:, 5] = 1
-    inp[T < 2.0, 4] = 1.0  # clutch up at 2.0 s
-    inp[(T >= 2.0) & (T < 2.2), 4] = np.linspace(1.0, 0.0, 20)
-    torque = np.where(T >= 2.01, -480.0, 0.0)
-    slip = x[:, 24] - ratio * 20.0
-    kappa = np.zeros((n, 4))
-    kappa[(T > 2.0) & (T < 2.3), 2:] = -0.4
-    fz = np.full((n, 4), 3500.0)
-    (ev,) = clutch_engagements(T, x, inp, torque, slip, ratio, kappa, fz, 3500.0)
-    assert ev.t_s == pytest.approx(2.01, abs=0.011)
-    assert ev.gearbox_rpm == pytest.approx(13 * 20 / rpm)  # 2483 rpm
-    assert ev.mismatch_rpm == pytest.approx(1000 - 13 * 20 / rpm)
-    assert ev.peak_clutch_torque_nm == 480.0
-    assert ev.peak_axle_torque_nm == pytest.approx(480.0 * 13.0)
-    assert ev.peak_rear_slip == pytest.approx(0.4)
-
+from stuntsim.errors import ScenarioError
 
 # --- the optimiser on a problem with a known answer (same code path as the car) --------------
 
@@ -168,3 +80,153 @@ def test_a_band_that_reaches_the_bound_is_reported_as_such():
     b0, b1 = bands(feasible, params, np.array([0.3, -0.2]))
     assert (b0.lo_ok, b0.hi_ok, b0.lo_fail, b0.hi_fail) == (0.0, 0.6, None, None)
     assert b1.lo_fail is None and b1.hi_fail is None
+
+
+# --- free parameters -> plan and samples ------------------------------------------------------
+
+SCENARIO = """
+kind = "car"
+[stairs]
+platform_length = "30 m"
+riser = "0.16 m"
+tread = "0.32 m"
+steps = 5
+width = "10 m"
+[start]
+speed = "-50 km/h"
+heading = "180 deg"
+gear = "R"
+north = "2 m"
+[[driver]]
+t = "0 s"
+throttle = 0.4
+[[driver]]
+after = "north >= 9 m"
+t = "0 s"
+tag = "turn-in"
+throttle = 0.0
+clutch = 1.0
+[[driver]]
+after = "north >= 9 m"
+t = "0.3 s"
+tag = "lock"
+steer = "-30 deg"
+[[driver]]
+after = "abs_yaw >= 70 deg"
+t = "0 s"
+tag = "countersteer"
+steer = "-30 deg"
+[[driver]]
+after = "abs_yaw >= 70 deg"
+t = "0.4 s"
+steer = "0 deg"
+[[driver]]
+after = "abs_yaw >= 170 deg"
+t = "0.1 s"
+gear = "N"
+[[driver]]
+after = "abs_yaw >= 170 deg"
+t = "0.9 s"
+tag = "clutch-up"
+gear = 1
+clutch = 1.0
+[[driver]]
+after = "abs_yaw >= 170 deg"
+t = "1.2 s"
+tag = "clutch-up"
+clutch = 0.0
+"""
+FREE = """
+[planner.free]
+entry_speed = ["45 km/h", "60 km/h"]
+start_distance = ["26 m", "29 m"]
+turn_in = ["17 m", "25 m"]
+steer = ["24 deg", "32 deg"]
+countersteer = ["50 deg", "110 deg"]
+clutch_up = ["0.7 s", "1.6 s"]
+"""
+
+
+def _load(text: str):
+    from stuntsim.car.plan import build_plan
+    from stuntsim.car.planner import build_planner
+    from stuntsim.car.scenario import CarScenario
+
+    path = Path("planner-test.toml")
+    model = CarScenario.model_validate(tomllib.loads(text))
+    plan = build_plan(model, path)
+    return model, plan, build_planner(model, plan, path)
+
+
+def test_free_parameters_read_the_plan_they_start_from():
+    _, _plan, spec = _load(SCENARIO + FREE)
+    start = {fp.key: fp.start for fp in spec.free}
+    assert start["entry_speed"] == pytest.approx(50 / 3.6)
+    assert start["start_distance"] == pytest.approx(28.0)  # edge at 30 m, CG at 2 m
+    assert start["turn_in"] == pytest.approx(21.0)  # north >= 9 m: 21 m before the nosing
+    assert start["steer"] == pytest.approx(np.radians(30.0))
+    assert start["countersteer"] == pytest.approx(np.radians(70.0))
+    assert start["clutch_up"] == pytest.approx(0.9)
+
+
+def test_samples_of_a_candidate_are_the_plan_of_that_candidate():
+    """The batch the optimiser simulates (candidate_samples) and the plan the driver is given
+    (plan_at) say the same thing, for every free parameter at once."""
+    from stuntsim.car.planner import Jitter, candidate_samples, plan_at
+    from stuntsim.car.samples import nominal
+
+    _, plan, spec = _load(SCENARIO + FREE)
+    x = np.array([15.5, 27.0, 19.0, np.radians(27.0), np.radians(95.0), 1.3])
+    K = len(plan.timeline.keyframes)
+    M = sum(len(t.conditions) for t in plan.timeline.triggers)
+    none = Jitter(np.zeros(1), np.zeros((1, K)), np.zeros((1, M)), {})
+    got = candidate_samples(plan, spec, x[None, :], none)
+    p = plan_at(plan, spec, x)
+    want = nominal(p, 1)
+    for name in ("speed_m_s", "start_north_m", "key_time_s", "trigger_value"):
+        assert np.allclose(getattr(got, name), getattr(want, name)), name
+    assert np.allclose(
+        np.nan_to_num(got.key_value, nan=9.0), np.nan_to_num(want.key_value, nan=9.0)
+    )
+    # and in the driver's terms
+    assert p.start.speed == pytest.approx(-15.5) and p.start.north == pytest.approx(3.0)
+    turn_in = next(t for t in p.timeline.triggers if t.conditions[0].variable == "north")
+    assert turn_in.conditions[0].value == pytest.approx(11.0)  # 19 m before the 30 m edge
+    lock = next(k for k in p.timeline.keyframes if k.tag == "lock")
+    assert lock.get("steer") == pytest.approx(-np.radians(27.0))  # the sign of the file kept
+    up = [k.t for k in p.timeline.keyframes if k.tag == "clutch-up"]
+    assert up == pytest.approx([1.3, 1.6])  # both moved by +0.4 s
+
+
+def test_jitter_rows_leave_row_zero_alone_and_shift_each_cue():
+    from stuntsim.car.planner import draw_jitter
+
+    _, plan, spec = _load(SCENARIO + FREE)
+    j = draw_jitter(plan, spec, 200, seed=4)
+    assert len(j) == 200 and np.all(j.key_time[0] == 0.0) and j.speed[0] == 0.0
+    # keyframes of one trigger group move together (one reaction delay per cue)
+    kfs = plan.timeline.keyframes
+    g3 = [i for i, k in enumerate(kfs) if k.group == 3]
+    assert np.allclose(j.key_time[:, g3[0]], j.key_time[:, g3[-1]])
+    # the scatter is the one asked for (0.05 s, 0.5 m/s): 199 draws, 25 % tolerance
+    assert np.std(j.key_time[1:, g3[0]]) == pytest.approx(0.05, rel=0.25)
+    assert np.std(j.speed[1:]) == pytest.approx(0.5, rel=0.25)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (SCENARIO, "planner"),
+        (SCENARIO + "[planner.free]\n", "planner.free"),
+        (SCENARIO.replace('tag = "turn-in"', 'tag = "go"') + FREE, "planner.free.turn_in"),
+        (SCENARIO + '[planner.free]\nsteer = ["24 deg", "40 deg"]\n', "planner.free.steer"),
+        (
+            SCENARIO + '[planner.free]\nentry_speed = ["60 km/h", "45 km/h"]\n',
+            "planner.free.entry_speed",
+        ),
+    ],
+)
+def test_bad_planner_sections_name_the_field(text, field):
+    with pytest.raises(ScenarioError) as e:
+        _load(text)
+    assert e.value.field == field

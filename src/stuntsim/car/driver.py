@@ -111,26 +111,18 @@ def _parse_condition(text: str) -> Condition:
 class DriverSamples:
     """Per-plan variations of one timeline, for a batch of B plans (NaN = keep the file's value).
 
+    The layout is that of :class:`stuntsim.car.samples.CarSamples`:
+
     - ``offsets`` (B, K): seconds added to each keyframe's time;
-    - ``steer`` (B, K): steering value (rad) replacing keyframe k's, where it sets steer;
-    - ``thresholds`` (B, T, C): threshold (SI) of condition c of trigger t (the ``north >= ...``
-      of a turn-in cue, the ``abs_yaw >= ...`` of a countersteer cue).
+    - ``values`` (B, K, C): channel values of each keyframe (:data:`CHANNELS` order), used where
+      the keyframe sets that channel and the value is not NaN;
+    - ``thresholds`` (B, M): thresholds (SI) of all trigger conditions, in file order (the
+      ``north >= ...`` of a turn-in cue, the ``abs_yaw >= ...`` of a countersteer cue).
     """
 
     offsets: np.ndarray | None = None
-    steer: np.ndarray | None = None
+    values: np.ndarray | None = None
     thresholds: np.ndarray | None = None
-
-    @staticmethod
-    def empty(timeline: Timeline, batch: int) -> DriverSamples:
-        """No variation: zero offsets, NaN values and thresholds, shaped for ``timeline``."""
-        k = len(timeline.keyframes)
-        nc = max((len(t.conditions) for t in timeline.triggers), default=0)
-        return DriverSamples(
-            np.zeros((batch, k)),
-            np.full((batch, k), np.nan),
-            np.full((batch, len(timeline.triggers), nc), np.nan),
-        )
 
     def take(self, idx: np.ndarray) -> DriverSamples:
         """The rows ``idx`` (a sub-batch, or rows repeated)."""
@@ -138,7 +130,7 @@ class DriverSamples:
         def t(a: np.ndarray | None) -> np.ndarray | None:
             return None if a is None else a[idx]
 
-        return DriverSamples(t(self.offsets), t(self.steer), t(self.thresholds))
+        return DriverSamples(t(self.offsets), t(self.values), t(self.thresholds))
 
 
 @dataclass(frozen=True)
@@ -208,17 +200,19 @@ class DriverBatch:
             if samples.offsets is None
             else np.asarray(samples.offsets, dtype=float)
         )
-        steer = samples.steer
+        values = samples.values
         # per-plan thresholds of every trigger condition: (B,) arrays
         self.thresholds: list[list[np.ndarray]] = []
-        for ti, trig in enumerate(timeline.triggers):
+        m = 0
+        for trig in timeline.triggers:
             row = []
-            for ci, cond in enumerate(trig.conditions):
-                v = np.full(batch, cond.value)
-                if samples.thresholds is not None and ci < samples.thresholds.shape[2]:
-                    given = samples.thresholds[:, ti, ci]
+            for cond in trig.conditions:
+                v = np.full(batch, cond.value, dtype=float)
+                if samples.thresholds is not None:
+                    given = np.asarray(samples.thresholds[:, m], dtype=float)
                     v = np.where(np.isnan(given), v, given)
                 row.append(v)
+                m += 1
             self.thresholds.append(row)
         self.B = batch
         self.G = timeline.n_groups
@@ -253,10 +247,9 @@ class DriverBatch:
                 for j, i in enumerate(idx):
                     T[:, ci, j + 1] = timeline.keyframes[i].t + off[:, i]
                     V[:, ci, j + 1] = vals[j]
-                    if steer is not None and CHANNELS[ci] == "steer":
-                        V[:, ci, j + 1] = np.where(
-                            np.isnan(steer[:, i]), V[:, ci, j + 1], steer[:, i]
-                        )
+                    if values is not None:
+                        given = values[:, i, ci]
+                        V[:, ci, j + 1] = np.where(np.isnan(given), V[:, ci, j + 1], given)
                 last = V[:, ci, len(idx)]
                 V[:, ci, len(idx) + 1 :] = last[:, None]
             self._T.append(T)

@@ -104,6 +104,7 @@ class OptimumResult:
     generations: int
     history_x: list[NDArray[np.float64]] = field(default_factory=list)
     history_j: list[NDArray[np.float64]] = field(default_factory=list)
+    binding_counts: dict[str, int] = field(default_factory=dict)  # check -> candidates it bound
 
 
 def optimise(
@@ -127,12 +128,18 @@ def optimise(
     hi = np.array([p.hi for p in params], dtype=float)
     hist_x: list[NDArray[np.float64]] = []
     hist_j: list[NDArray[np.float64]] = []
+    counts: dict[str, int] = {}
 
     def f(xt: NDArray[np.float64]) -> NDArray[np.float64]:
         X = np.atleast_2d(np.asarray(xt, dtype=float).T)  # scipy passes (D, S)
-        j = evaluate(X).objective()
+        ev = evaluate(X)
+        j = ev.objective()
         hist_x.append(X.copy())
         hist_j.append(j.copy())
+        worst = np.argmin(np.nan_to_num(ev.margin, nan=MARGIN_FLOOR), axis=1)
+        for p, s in enumerate(worst):
+            cid = ev.check_ids[int(ev.binding[p, s])]
+            counts[cid] = counts.get(cid, 0) + 1
         return -j
 
     x0 = None
@@ -165,6 +172,7 @@ def optimise(
         generations=int(res.nit),
         history_x=hist_x,
         history_j=hist_j,
+        binding_counts=dict(sorted(counts.items(), key=lambda kv: -kv[1])),
     )
 
 

@@ -1,610 +1,648 @@
-"""The car plan, the shift window, the clutch mismatch, and the timing / entry-speed search.
+"""The optimising planner of ``stuntsim car-plan``: the plan a stunt driver can follow.
 
-- :class:`CarPlan`: everything one run needs, in SI (built from the scenario by
-  :func:`stuntsim.car.scenario.build_plan`).
-- :func:`shift_window`: when the clutch-and-gear action can happen: the overlap of an airborne
-  phase with the last 10 degrees of the turn (the stunt team's requirement, issue 7), and
-  whether the planned shift lies inside it.
-- :func:`clutch_engagements`: at each clutch engagement, the speed mismatch between engine and
-  gearbox input, the torque spike it causes (a slipping clutch carries its capacity, times the
-  overall ratio at the axle) and the rear-wheel slip that follows.
-- :func:`search`: a grid over entry speed and keyframe timing, simulated as one batch, with
-  the feasible windows (turn completed, car between the walls, no rollover).
+**The question it answers.** Given the parameters the scenario's ``[planner.free]`` marks free
+(entry speed, start distance from the top nosing, the turn-in cone, the steering amplitude, the
+countersteer cue, when the clutch comes up after the last-10-degree cue), with bounds: which
+values make a plan that passes every fail check of ``stuntsim run`` with the widest margin, for
+the nominal plan *and* for copies with the driver's timing and speed scattered; how far may each
+value be missed before the plan fails (its tolerance band); and what the car does just outside
+each band (which check fails, where the car goes: the zone to keep crew out of).
+
+**One definition of feasible.** A plan is feasible when every check of severity "fail" returned
+by :func:`stuntsim.car.simulate.simulate_batch` passes: the same check functions as ``run``
+(:func:`stuntsim.car.optimise.evaluation_from_checks`); the planner has no checks of its own.
+
+**How.** A candidate is a vector of the free parameters; :func:`candidate_samples` turns P
+candidates x S jitter rows into one :class:`~stuntsim.car.samples.CarSamples` batch (start
+north, entry speed, keyframe steering values, trigger thresholds, keyframe times), simulated in
+one call. The jitter rows come from the car's Monte Carlo (``[uncertainty]``) when the scenario
+has one, else from the planner's timing and speed scatter (:func:`draw_jitter`); the same rows
+serve every candidate (common random numbers). :mod:`stuntsim.car.optimise` maximises the worst
+margin with differential evolution and finds the bands by bisection.
+
+How a parameter maps onto the plan (keyframe tags in ``[[driver]]``):
+
+- ``entry_speed``: the start speed's magnitude (its sign, reversing, is kept);
+- ``start_distance``: the CG's distance from the top nosing at t = 0;
+- ``turn_in``: the threshold of the ``north >= ...`` trigger of the keyframes tagged
+  ``"turn-in"``, as a distance from the top nosing: the cone where the driver lifts and
+  declutches;
+- ``steer``: the steering value of the keyframes tagged ``"lock"`` (sign kept);
+- ``countersteer``: the angle of the ``abs_yaw >= ...`` trigger of the keyframes tagged
+  ``"countersteer"``;
+- ``clutch_up``: the time after the last-10-degree cue of the keyframes tagged
+  ``"clutch-up"`` (first gear, the clutch coming up and any blip move together).
 """
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stuntsim.car.driver import CHANNELS, Timeline
-from stuntsim.car.drivetrain import RPM, SLIP_SPEED
-from stuntsim.car.vehicle import Vehicle
+from stuntsim.car.driver import CHANNELS
+from stuntsim.car.plan import CarPlan
 
-I_CLUTCH = CHANNELS.index("clutch")
-I_GEAR = CHANNELS.index("gear")
-LAST_DEGREES = np.radians(10.0)  # the shift happens in the last 10 deg of the turn (issue 7)
-STOPPED_RATE = np.radians(5.0)  # rad/s: below this yaw rate the rotation has stopped
+if TYPE_CHECKING:
+    from stuntsim.car.optimise import Evaluation
 
+TAG_TURN_IN = "turn-in"  # keyframes of the turn-in (lift, clutch down): their trigger is a cone
+TAG_LOCK = "lock"  # keyframes that put the steering on: their steer value is the amplitude
+TAG_COUNTER = "countersteer"  # keyframes of the countersteer: their trigger is a yaw angle
+TAG_CLUTCH_UP = "clutch-up"  # keyframes of first gear and the clutch coming up, after the cue
 
-@dataclass(frozen=True)
-class Start:
-    east: float
-    north: float
-    heading: float  # rad, compass (clockwise from north); internal yaw psi = -heading
-    speed: float  # m/s along the nose, negative when rolling backwards
-    gear: int
-    engine_running: bool = True
-
-
-@dataclass(frozen=True)
-class Targets:
-    heading: float  # rad, compass: where the car must point at the end
-    heading_tolerance: float  # rad
-    turn: float | None  # rad, size of the turn (None: from start and target headings)
-    shift_time: float  # s, time the driver needs for clutch down, gear, clutch up
-    wall_margin: float  # m
-    landing_g: float  # vertical g at landing (design bump load)
-    load_transfer_ratio: float  # LTR limit
-
-
-@dataclass(frozen=True)
-class TimingDim:
-    tag: str
-    offsets: tuple[float, ...]  # s
+FREE_KEYS = ("entry_speed", "start_distance", "turn_in", "steer", "countersteer", "clutch_up")
+FREE_LABELS = {
+    "entry_speed": "entry speed",
+    "start_distance": "start (CG from the top nosing)",
+    "turn_in": "turn-in cone (lift, clutch down)",
+    "steer": "steering amplitude",
+    "countersteer": "countersteer cue (rotation)",
+    "clutch_up": "clutch up (after the last-10-degree cue)",
+}
+FREE_UNITS = {
+    "entry_speed": "speed",
+    "start_distance": "distance",
+    "turn_in": "distance",
+    "steer": "angle",
+    "countersteer": "angle",
+    "clutch_up": "time",
+}
 
 
 @dataclass(frozen=True)
-class SearchSpec:
-    speeds: tuple[float, ...]  # m/s, signed like start.speed
-    timing: tuple[TimingDim, ...]
-    dt: float = 2e-3
+class FreeParam:
+    """One free plan parameter, SI, and where it goes in a batch of samples."""
 
-
-@dataclass(frozen=True)
-class CarPlan:
-    name: str
-    description: str
-    vehicle: Vehicle
-    ground: Any  # Stairs | FlatGround
-    timeline: Timeline
-    start: Start
-    duration: float
-    dt: float
-    targets: Targets
-    search: SearchSpec | None = None
-    path: Path | None = None
-    record_every: int = 2
-
-    def with_speed(self, speed: float) -> CarPlan:
-        return replace(self, start=replace(self.start, speed=speed))
-
-
-# --- one run -----------------------------------------------------------------------------------
-
-
-def run_batch(
-    plan: CarPlan,
-    speeds: np.ndarray,
-    offsets: np.ndarray | None = None,
-    dt: float | None = None,
-    record_every: int | None = None,
-):
-    """Simulate the plan for each entry speed (and keyframe offsets): one vectorised call."""
-    from stuntsim.car.dynamics import CarModel, simulate
-
-    speeds = np.atleast_1d(np.asarray(speeds, dtype=float))
-    B = len(speeds)
-    model = CarModel(plan.vehicle, plan.ground, engine_running=plan.start.engine_running)
-    s = plan.start
-    from stuntsim.car.driver import DriverBatch
-
-    pedal0 = DriverBatch(plan.timeline, offsets, B).values(0.0)[:, I_CLUTCH]
-    x0 = model.initial_state(
-        np.full(B, s.east),
-        np.full(B, s.north),
-        np.full(B, -s.heading),
-        speeds,
-        np.full(B, s.gear),
-        pedal0,
-    )
-    stop = None
-    if hasattr(plan.ground, "bottom_north"):
-        stop = plan.ground.bottom_north + 15.0
-    out = simulate(
-        model,
-        plan.timeline,
-        x0,
-        plan.duration,
-        dt or plan.dt,
-        record_every or plan.record_every,
-        offsets=offsets,
-        stop_north=stop,
-    )
-    return model, out
-
-
-# --- turn geometry -----------------------------------------------------------------------------
-
-
-def wrap_pi(a: np.ndarray | float) -> np.ndarray | float:
-    return (np.asarray(a) + np.pi) % (2.0 * np.pi) - np.pi
-
-
-def turn_size(plan: CarPlan, yaw: np.ndarray) -> float:
-    """Signed rotation the plan needs (rad), in the direction the car actually turned."""
-    sign = 1.0 if yaw[int(np.argmax(np.abs(yaw)))] >= 0.0 else -1.0
-    if plan.targets.turn is not None:
-        return sign * plan.targets.turn
-    # internal yaw psi = -heading: target psi - start psi, in the car's direction of rotation
-    delta = (-(plan.targets.heading) + plan.start.heading) % (2.0 * np.pi)
-    if sign < 0:
-        delta = delta - 2.0 * np.pi
-    if abs(delta) < 1e-9:
-        delta = sign * 2.0 * np.pi
-    return float(delta)
-
-
-def heading_error(plan: CarPlan, psi: np.ndarray) -> np.ndarray:
-    """|final heading - target heading| (rad, 0..pi); psi is the internal yaw (= -heading)."""
-    return np.abs(wrap_pi(psi + plan.targets.heading))
-
-
-def last_degrees_interval(
-    t: np.ndarray, yaw: np.ndarray, turn: float, yaw_rate: np.ndarray | None = None
-) -> tuple[float, float] | None:
-    """Times when |yaw| enters the last 10 deg of the turn and when the turn is done.
-
-    The end is the first time |yaw| reaches the full turn or, if the rotation stops short
-    (|yaw rate| below 5 deg/s), that moment; failing both, the time of the largest |yaw|.
-    """
-    a = np.abs(yaw * np.sign(turn))  # rotation in the turn's direction
-    target = abs(turn)
-    into = np.nonzero(a >= target - LAST_DEGREES)[0]
-    if len(into) == 0:
-        return None
-    i0 = into[0]
-    done = np.nonzero(a[i0:] >= target)[0]
-    ends = [i0 + done[0]] if len(done) else []
-    if yaw_rate is not None:
-        stop = np.nonzero(np.abs(yaw_rate[i0:]) < STOPPED_RATE)[0]
-        if len(stop):
-            ends.append(i0 + stop[0])
-    i1 = min(ends) if ends else i0 + int(np.argmax(a[i0:]))
-    return float(t[i0]), float(t[i1])
-
-
-def turn_time(t: np.ndarray, yaw: np.ndarray, err: np.ndarray, tol: float) -> float | None:
-    """From the start of the rotation (|yaw| > 5 deg) to the first time the heading is within
-    tolerance of the target; None if it never is."""
-    moving = np.nonzero(np.abs(yaw) > np.radians(5.0))[0]
-    if len(moving) == 0:
-        return None
-    within = np.nonzero(err[moving[0] :] <= tol)[0]
-    if len(within) == 0:
-        return None
-    return float(t[moving[0] + within[0]] - t[moving[0]])
-
-
-def edge_crossing(plan: CarPlan, t: np.ndarray, x: np.ndarray) -> dict[str, Any] | None:
-    """When the CG first passes the first step edge: time, heading, speed along the nose.
-
-    ``nose_first`` (positive speed along the nose) is what "going down the steps" means; a car
-    that leaves the platform backwards or sideways has not turned at the top of the steps.
-    None on flat ground or if the car never reaches the steps. ``x``: (n, 25).
-    """
-    edge = getattr(plan.ground, "edge_north", None)
-    if edge is None:
-        return None
-    past = np.nonzero(x[:, 1] >= edge)[0]
-    if len(past) == 0:
-        return None
-    i = past[0]
-    return {
-        "t_s": float(t[i]),
-        "heading_deg": float(np.degrees(-x[i, 2]) % 360.0),
-        "yaw_deg": float(np.degrees(x[i, 2] - x[0, 2])),
-        "speed_along_nose_m_s": float(x[i, 3]),
-        "nose_first": bool(x[i, 3] > 0.0),
-    }
-
-
-# --- airborne phases ---------------------------------------------------------------------------
-
-
-def airborne_phases(
-    t: np.ndarray, fz: np.ndarray, min_duration: float = 0.03, merge_gap: float = 0.01
-) -> list[tuple[float, float]]:
-    """Intervals with all four wheels off the ground (F_z = 0), for one plan (fz: (n, 4)).
-
-    Contacts shorter than ``merge_gap`` split no phase; phases shorter than ``min_duration``
-    (a wheel skipping over a nosing) are dropped.
-    """
-    off = np.all(fz <= 0.0, axis=1)
-    if not off.any():
-        return []
-    edges = np.diff(off.astype(int))
-    starts = list(np.nonzero(edges == 1)[0] + 1)
-    ends = list(np.nonzero(edges == -1)[0] + 1)
-    if off[0]:
-        starts.insert(0, 0)
-    if off[-1]:
-        ends.append(len(off) - 1)
-    phases: list[list[float]] = []
-    for i0, i1 in zip(starts, ends, strict=True):
-        a, b = float(t[i0]), float(t[i1])
-        if phases and a - phases[-1][1] <= merge_gap + 1e-9:
-            phases[-1][1] = b
-        else:
-            phases.append([a, b])
-    return [(a, b) for a, b in phases if b - a >= min_duration]
-
-
-# --- shift window ------------------------------------------------------------------------------
-
-
-@dataclass
-class ShiftWindow:
-    start_s: float | None
-    end_s: float | None
-    feasible: bool
-    required_s: float
-    airborne: tuple[float, float] | None
-    last_10deg: tuple[float, float] | None
-    planned: tuple[float, float] | None
-    planned_inside: bool | None
+    key: str  # one of FREE_KEYS
+    lo: float
+    hi: float
+    start: float  # the plan's own value
+    keyframes: tuple[int, ...] = ()  # steer: keyframes it sets (with sign); clutch_up: moves
+    signs: tuple[float, ...] = ()
+    condition: int | None = None  # turn_in / countersteer: index into samples.trigger_value
+    cond_sign: float = 1.0
 
     @property
-    def duration_s(self) -> float:
-        if self.start_s is None or self.end_s is None:
-            return 0.0
-        return max(0.0, self.end_s - self.start_s)
-
-    def to_dict(self) -> dict[str, Any]:
-        def pair(p):
-            return None if p is None else {"start_s": p[0], "end_s": p[1]}
-
-        return {
-            "start_s": self.start_s,
-            "end_s": self.end_s,
-            "feasible": self.feasible,
-            "duration_s": self.duration_s,
-            "required_s": self.required_s,
-            "airborne": pair(self.airborne),
-            "last_10deg": pair(self.last_10deg),
-            "planned_shift": pair(self.planned),
-            "planned_shift_inside": self.planned_inside,
-        }
+    def label(self) -> str:
+        return FREE_LABELS[self.key]
 
 
-def planned_shift(t: np.ndarray, inputs: np.ndarray) -> tuple[float, float] | None:
-    """The planned clutch-and-gear action around the first gear change, or None.
+@dataclass(frozen=True)
+class PlannerSpec:
+    free: tuple[FreeParam, ...]
+    jitter_samples: int = 4
+    timing_jitter: float = 0.05  # s, one-sigma reaction scatter on each cue (estimate)
+    speed_jitter: float = 0.5  # m/s, one-sigma entry-speed scatter (estimate)
+    population: int = 6
+    generations: int = 8
+    seed: int = 1
+    step: float | None = None
+    band_steps: int = 5
+    robustness_samples: int = 32
+    jitter_source: str = "planner defaults"
 
-    It ends at the last gear change made while the clutch stays down (pedal >= 0.5) and starts
-    when the driver pressed the clutch for it, or at the first lever movement if the pedal had
-    already been down for more than 0.5 s (a clutch held down through the turn is not part of
-    the shift).
+
+def _edge(plan: CarPlan) -> float:
+    """North coordinate of the top nosing (the first step edge); NaN on flat ground."""
+    edge = getattr(plan.ground, "edge_north", None)
+    return float("nan") if edge is None else edge
+
+
+def build_planner(model: Any, plan: CarPlan, path: Any) -> PlannerSpec:
+    """The planner's spec from the scenario's ``[planner]`` section; ScenarioError on a free
+    parameter the plan cannot express (no stairs, no tagged keyframe, no cue on a trigger)."""
+    from stuntsim.car.samples import trigger_conditions
+    from stuntsim.errors import ScenarioError
+
+    sec = getattr(model, "planner", None)
+    if sec is None:
+        raise ScenarioError(
+            path, "planner", "car-plan needs a [planner] section with [planner.free] ranges"
+        )
+    edge = _edge(plan)
+    conds = trigger_conditions(plan)
+    kfs = plan.timeline.keyframes
+    free: list[FreeParam] = []
+
+    def tagged_condition(tag: str, variables: tuple[str, ...], field: str) -> tuple[int, float]:
+        groups = {k.group for k in kfs if k.tag == tag and k.group > 0}
+        for m, (g, var, _op, _v) in enumerate(conds):
+            if g in groups and var in variables:
+                return m, 1.0
+        raise ScenarioError(
+            path,
+            field,
+            f"needs [[driver]] keyframes with tag = {tag!r} hanging on a trigger on "
+            f'{" or ".join(variables)} (e.g. after = "{variables[0]} >= ...")',
+        )
+
+    for key in FREE_KEYS:
+        rng = getattr(sec.free, key)
+        if rng is None:
+            continue
+        field = f"planner.free.{key}"
+        lo, hi = float(rng[0]), float(rng[1])
+        if key == "entry_speed":
+            lo, hi = abs(lo), abs(hi)
+        if not hi > lo:
+            raise ScenarioError(path, field, "give [low, high] with low < high")
+        if key in ("start_distance", "turn_in") and not np.isfinite(edge):
+            raise ScenarioError(path, field, "distances from the top nosing need [stairs]")
+        if key == "entry_speed":
+            free.append(FreeParam(key, lo, hi, abs(plan.start.speed)))
+        elif key == "start_distance":
+            free.append(FreeParam(key, lo, hi, edge - plan.start.north))
+        elif key == "turn_in":
+            m, _ = tagged_condition(TAG_TURN_IN, ("north",), field)
+            free.append(FreeParam(key, lo, hi, edge - conds[m][3], condition=m))
+        elif key == "countersteer":
+            m, _ = tagged_condition(TAG_COUNTER, ("abs_yaw", "yaw"), field)
+            v = conds[m][3]
+            sign = -1.0 if v < 0 else 1.0
+            free.append(FreeParam(key, lo, hi, abs(v), condition=m, cond_sign=sign))
+        elif key == "clutch_up":
+            idx = tuple(i for i, k in enumerate(kfs) if k.tag == TAG_CLUTCH_UP and k.group > 0)
+            if not idx:
+                raise ScenarioError(
+                    path,
+                    field,
+                    f"needs [[driver]] keyframes with tag = {TAG_CLUTCH_UP!r} after the cue "
+                    "(gear = 1 and the clutch coming up)",
+                )
+            free.append(FreeParam(key, lo, hi, float(kfs[idx[0]].t), keyframes=idx))
+        elif key == "steer":
+            idx = tuple(i for i, k in enumerate(kfs) if k.tag == TAG_LOCK and k.get("steer"))
+            if not idx:
+                raise ScenarioError(
+                    path, field, f"needs [[driver]] keyframes with tag = {TAG_LOCK!r} and a steer"
+                )
+            vals = [float(kfs[i].get("steer") or 0.0) for i in idx]
+            if hi > plan.vehicle.max_steer + 1e-9:
+                raise ScenarioError(
+                    path,
+                    field,
+                    f"beyond full lock ({np.degrees(plan.vehicle.max_steer):.0f} deg for this car)",
+                )
+            free.append(
+                FreeParam(
+                    key,
+                    lo,
+                    hi,
+                    abs(vals[0]),
+                    keyframes=idx,
+                    signs=tuple(float(np.sign(v)) for v in vals),
+                )
+            )
+    if getattr(sec.free, "ramp_height", None) is not None:
+        raise ScenarioError(
+            path,
+            "planner.free.ramp_height",
+            "a free ramp height is not supported yet: give the ramp in the ground and plan "
+            "each height you can build",
+        )
+    if not free:
+        raise ScenarioError(path, "planner.free", "mark at least one plan parameter free")
+    return PlannerSpec(
+        free=tuple(free),
+        jitter_samples=sec.jitter_samples,
+        timing_jitter=sec.timing_jitter,
+        speed_jitter=sec.speed_jitter,
+        population=sec.population,
+        generations=sec.generations,
+        seed=sec.seed,
+        step=sec.step,
+        band_steps=sec.band_steps,
+        robustness_samples=sec.robustness_samples,
+    )
+
+
+# --- candidates -> samples -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Jitter:
+    """S perturbations applied on top of every candidate (row 0: none, the nominal plan).
+
+    Additive: entry speed, keyframe times, trigger thresholds; the vehicle columns (friction,
+    mass, ...) are taken as drawn.
     """
-    gear = inputs[:, I_GEAR]
-    changes = np.nonzero(np.diff(gear) != 0)[0] + 1
-    if len(changes) == 0:
+
+    speed: np.ndarray  # (S,) m/s, added to the magnitude
+    key_time: np.ndarray  # (S, K) s
+    trigger_value: np.ndarray  # (S, M)
+    vehicle: dict[str, np.ndarray]  # name -> (S,) values
+
+    def __len__(self) -> int:
+        return int(self.speed.shape[0])
+
+
+def draw_jitter(plan: CarPlan, spec: PlannerSpec, n: int, seed: int, model: Any = None) -> Jitter:
+    """Row 0 unperturbed, rows 1..n-1 drawn.
+
+    From the car's Monte Carlo (``[uncertainty]`` of the scenario, the same draws ``stuntsim mc``
+    makes) when the scenario has one; otherwise the planner's defaults: one reaction delay per
+    cue (each trigger group and each tag of timed keyframes, Normal(0, timing_jitter)) and an
+    entry-speed error Normal(0, speed_jitter) (estimates of a rehearsed driver).
+    """
+    from stuntsim.car.samples import nominal
+
+    base = nominal(plan, 1)
+    K = base.key_time_s.shape[1]
+    M = base.trigger_value.shape[1]
+    speed = np.zeros(n)
+    key_time = np.zeros((n, K))
+    trig = np.zeros((n, M))
+    vehicle: dict[str, np.ndarray] = {}
+    if n <= 1:
+        return Jitter(speed, key_time, trig, vehicle)
+    rng = np.random.default_rng(seed)
+    drawn = _mc_draws(plan, model, rng, n - 1)
+    if drawn is not None:
+        sgn = 1.0 if plan.start.speed >= 0 else -1.0
+        speed[1:] = sgn * (drawn.speed_m_s - base.speed_m_s)
+        key_time[1:] = np.nan_to_num(drawn.key_time_s - base.key_time_s)
+        trig[1:] = np.nan_to_num(drawn.trigger_value - base.trigger_value)
+        for name in ("mu_scale", "cornering_scale", "mass_kg", "cg_height_m"):
+            col = np.concatenate([getattr(base, name), getattr(drawn, name)])
+            vehicle[name] = col
+        return Jitter(speed, key_time, trig, vehicle)
+    kfs = plan.timeline.keyframes
+    cues: dict[tuple[int, str | None], list[int]] = {}
+    for i, k in enumerate(kfs):
+        if k.group == 0 and k.t <= 0.0:
+            continue  # the start itself
+        cues.setdefault((k.group, k.tag if k.group == 0 else None), []).append(i)
+    for idx in cues.values():
+        key_time[1:, idx] = rng.normal(0.0, spec.timing_jitter, (n - 1, 1))
+    speed[1:] = rng.normal(0.0, spec.speed_jitter, n - 1)
+    return Jitter(speed, key_time, trig, vehicle)
+
+
+def _mc_draws(plan: CarPlan, model: Any, rng: np.random.Generator, n: int) -> Any | None:
+    """n samples from the car's Monte Carlo, or None without [uncertainty] (or without it)."""
+    if model is None or getattr(model, "uncertainty", None) is None:
         return None
-    i = changes[0]
-    down = inputs[:, I_CLUTCH] >= 0.5
-    if not down[i]:
-        return float(t[i]), float(t[i])
-    i0 = i
-    while i0 > 0 and down[i0 - 1]:
-        i0 -= 1
-    i1 = i
-    while i1 < len(t) - 1 and down[i1 + 1]:
-        i1 += 1
-    last = changes[(changes >= i) & (changes <= i1)][-1]
-    start = t[i0] if t[i] - t[i0] <= 0.5 else t[i]
-    return float(start), float(t[last])
+    try:
+        from stuntsim.kinds import get_kind
+
+        mc = get_kind("car").montecarlo
+        unc = mc.uncertainty(model)
+        if unc is None:
+            return None
+        return mc.sample(plan, unc, rng, n)
+    except (ImportError, AttributeError, NotImplementedError):
+        return None
 
 
-def shift_window(
-    t: np.ndarray,
-    yaw: np.ndarray,
-    turn: float,
-    phases: list[tuple[float, float]],
-    shift_time: float,
-    planned: tuple[float, float] | None,
-    yaw_rate: np.ndarray | None = None,
-) -> ShiftWindow:
-    """Window for the clutch-and-gear action: the airborne phase that overlaps the last 10 deg of
-    the turn the most, intersected with it; feasible when at least ``shift_time`` long."""
-    last = last_degrees_interval(t, yaw, turn, yaw_rate)
-    best = None
-    best_len = 0.0
-    if last is not None:
-        for a, b in phases:
-            lo, hi = max(a, last[0]), min(b, last[1])
-            if hi - lo > best_len or (best is None and hi >= lo):
-                best, best_len = (a, b), hi - lo
-    if best is None or last is None:
-        return ShiftWindow(None, None, False, shift_time, None, last, planned, None)
-    lo, hi = max(best[0], last[0]), min(best[1], last[1])
-    feasible = hi - lo >= shift_time
-    inside = None
-    if planned is not None:
-        inside = bool(planned[0] >= lo - 1e-9 and planned[1] <= hi + 1e-9)
-    return ShiftWindow(lo, hi, feasible, shift_time, best, last, planned, inside)
+def candidate_samples(plan: CarPlan, spec: PlannerSpec, X: np.ndarray, jitter: Jitter) -> Any:
+    """CarSamples for P candidates x S jitter rows, row p * S + s."""
+    from stuntsim.car.samples import nominal
+
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    P, S = X.shape[0], len(jitter)
+    smp = nominal(plan, P * S)
+    sgn = 1.0 if plan.start.speed >= 0 else -1.0
+    speed = np.full(P * S, abs(plan.start.speed))
+    north = smp.start_north_m.copy()
+    key_value = smp.key_value.copy()
+    key_time = smp.key_time_s.copy()
+    trig = smp.trigger_value.copy()
+    i_steer = CHANNELS.index("steer")
+    edge = _edge(plan)
+    for d, fp in enumerate(spec.free):
+        col = np.repeat(X[:, d], S)
+        if fp.key == "entry_speed":
+            speed = col
+        elif fp.key == "start_distance":
+            north = edge - col
+        elif fp.key == "turn_in":
+            trig[:, fp.condition] = edge - col
+        elif fp.key == "countersteer":
+            trig[:, fp.condition] = fp.cond_sign * col
+        elif fp.key == "steer":
+            for k, sg in zip(fp.keyframes, fp.signs, strict=True):
+                key_value[:, k, i_steer] = sg * col
+        elif fp.key == "clutch_up":
+            for k in fp.keyframes:
+                key_time[:, k] += col - fp.start
+    tile = np.tile
+    speed = np.maximum(speed + tile(jitter.speed, P), 0.1)
+    over: dict[str, np.ndarray] = {
+        "speed_m_s": sgn * speed,
+        "start_north_m": north,
+        "key_time_s": key_time + tile(jitter.key_time, (P, 1)),
+        "key_value": key_value,
+        "trigger_value": trig + tile(jitter.trigger_value, (P, 1)),
+    }
+    for name, col in jitter.vehicle.items():
+        over[name] = tile(col, P)
+    return replace(smp, **over)
 
 
-# --- clutch engagement -------------------------------------------------------------------------
+def plan_at(plan: CarPlan, spec: PlannerSpec, x: np.ndarray) -> CarPlan:
+    """The plan with the free parameters set to ``x`` (what a driver would rehearse): start,
+    speed, steering values and trigger thresholds rewritten, everything else as in the file."""
+    from stuntsim.car.driver import Condition, Trigger
+
+    edge = _edge(plan)
+    start = plan.start
+    kfs = list(plan.timeline.keyframes)
+    conds = [list(t.conditions) for t in plan.timeline.triggers]
+    flat = [(g, c) for g, t in enumerate(conds) for c in range(len(t))]
+    for d, fp in enumerate(spec.free):
+        v = float(x[d])
+        if fp.key == "entry_speed":
+            start = replace(start, speed=(1.0 if plan.start.speed >= 0 else -1.0) * v)
+        elif fp.key == "start_distance":
+            start = replace(start, north=edge - v)
+        elif fp.key in ("turn_in", "countersteer"):
+            assert fp.condition is not None
+            g, c = flat[fp.condition]
+            val = edge - v if fp.key == "turn_in" else fp.cond_sign * v
+            conds[g][c] = Condition(conds[g][c].variable, conds[g][c].op, val)
+        elif fp.key == "steer":
+            for k, sg in zip(fp.keyframes, fp.signs, strict=True):
+                vals = tuple((ch, sg * v if ch == "steer" else val) for ch, val in kfs[k].values)
+                kfs[k] = replace(kfs[k], values=vals)
+        elif fp.key == "clutch_up":
+            for k in fp.keyframes:
+                kfs[k] = replace(kfs[k], t=kfs[k].t + v - fp.start)
+    triggers = tuple(Trigger(tuple(cs), _trigger_text(cs)) for cs in conds)
+    timeline = replace(plan.timeline, keyframes=tuple(kfs), triggers=triggers)
+    return replace(plan, start=start, timeline=timeline)
+
+
+def _trigger_text(conds: list[Any]) -> str:
+    from stuntsim.car.driver import TRIGGER_VARIABLES
+
+    parts = []
+    for c in conds:
+        kind = TRIGGER_VARIABLES[c.variable][0]
+        v = float(c.value)
+        if kind == "angle":
+            txt = f"{np.degrees(v):.1f} deg"
+        elif kind == "length":
+            txt = f"{v:.2f} m"
+        elif kind == "speed":
+            txt = f"{v:.2f} m/s"
+        elif kind == "time":
+            txt = f"{v:.3f} s"
+        elif kind == "frequency":
+            txt = f"{np.degrees(v):.1f} deg/s"
+        else:
+            txt = f"{v:g}"
+        parts.append(f"{c.variable} {c.op} {txt}")
+    return " and ".join(parts)
+
+
+# --- evaluation on the batched simulator -----------------------------------------------------
+
+
+def car_evaluator(
+    plan: CarPlan, spec: PlannerSpec, jitter: Jitter
+) -> Callable[[np.ndarray], Evaluation]:
+    """X (P, D) -> Evaluation over the S jitter rows, one simulate_batch call."""
+    from stuntsim.car.optimise import evaluation_from_checks
+    from stuntsim.car.simulate import simulate_batch
+
+    run_plan = plan if spec.step is None else replace(plan, dt=spec.step)
+
+    def evaluate(X: np.ndarray) -> Evaluation:
+        X = np.atleast_2d(X)
+        out = simulate_batch(run_plan, candidate_samples(run_plan, spec, X, jitter))
+        return evaluation_from_checks(out.checks, X.shape[0], len(jitter))
+
+    return evaluate
+
+
+# --- the plan a driver uses ------------------------------------------------------------------
 
 
 @dataclass
-class ClutchEngagement:
-    t_s: float
-    engine_rpm: float
-    gearbox_rpm: float  # gearbox input speed = overall ratio x carrier speed
-    mismatch_rpm: float  # engine minus gearbox input
-    gear: int
-    peak_clutch_torque_nm: float
-    peak_axle_torque_nm: float  # clutch torque x overall ratio, at the rear axle
-    peak_rear_slip: float  # largest |kappa| of a loaded rear wheel afterwards
-    lock_time_s: float | None  # time until the clutch stops slipping
-    energy_j: float  # heat in the clutch during the engagement
+class Outside:
+    """What happens just outside one end of a tolerance band."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+    value: float  # the parameter value tried (SI)
+    failing: list[Any]  # the Check records that fail there (fail severity first)
+    zone: dict[str, float] | None  # east/north extent of the car's outline over the run, m
+    end: dict[str, float] | None  # where the car's CG ends, m
 
 
-def clutch_engagements(
-    t: np.ndarray,
-    x: np.ndarray,
-    inputs: np.ndarray,
-    clutch_torque: np.ndarray,
-    clutch_slip: np.ndarray,
-    ratio: np.ndarray,
-    kappa: np.ndarray,
-    fz: np.ndarray,
-    rear_static: float,
-    window: float = 1.0,
-) -> list[ClutchEngagement]:
-    """Each time the clutch starts to carry torque in gear (pedal leaves the floor, or a gear is
-    selected with the pedal up), after t = 0."""
-    cap = np.clip(1.0 - inputs[:, I_CLUTCH], 0.0, 1.0) * (ratio != 0.0)
-    on = cap > 0.02
-    starts = np.nonzero(on[1:] & ~on[:-1])[0] + 1
-    out = []
-    dt = float(t[1] - t[0]) if len(t) > 1 else 0.0
-    for i in starts:
-        j_end = np.searchsorted(t, t[i] + window)
-        off_again = np.nonzero(~on[i:j_end])[0]
-        if len(off_again):
-            j_end = i + off_again[0]
-        sl = slice(i, max(j_end, i + 1))
-        w_c = 0.5 * (x[i, 22] + x[i, 23])
-        gin = ratio[i] * w_c
-        loaded = fz[sl, 2:] > 0.25 * rear_static
-        kap = np.where(loaded, np.abs(kappa[sl, 2:]), 0.0)
-        slipping = np.abs(clutch_slip[sl]) > 3.0 * SLIP_SPEED
-        locked = np.nonzero(~slipping)[0]
+@dataclass
+class BandReport:
+    param: FreeParam
+    band: Any  # optimise.Band
+    below: Outside | None
+    above: Outside | None
+
+
+@dataclass
+class PlanOutcome:
+    """The planner's answer."""
+
+    spec: PlannerSpec
+    x: np.ndarray  # best parameters (SI), in spec.free order
+    objective: float  # worst margin over checks and jitter rows
+    feasible: bool  # the nominal best plan passes every fail check
+    result: Any  # the full run of the best plan (kind.simulate)
+    plan: CarPlan
+    bands: list[BandReport]
+    robustness: dict[str, Any]
+    binding: dict[str, int]  # check id -> how often it was the binding one over the search
+    n_evaluated: int
+    generations: int
+    cues: list[dict[str, Any]]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def _footprint(plan: CarPlan, result: Any) -> tuple[dict[str, float], dict[str, float]] | None:
+    x = getattr(result, "x", None)
+    if x is None:
+        return None
+    corners = plan.vehicle.outline()
+    psi = x[:, 2]
+    s, c = np.sin(psi)[:, None], np.cos(psi)[:, None]
+    east = x[:, 0:1] - corners[:, 0] * s - corners[:, 1] * c
+    north = x[:, 1:2] + corners[:, 0] * c - corners[:, 1] * s
+    zone = {
+        "east_min_m": float(east.min()),
+        "east_max_m": float(east.max()),
+        "north_min_m": float(north.min()),
+        "north_max_m": float(north.max()),
+    }
+    return zone, {"east_m": float(x[-1, 0]), "north_m": float(x[-1, 1])}
+
+
+def _outside(plan: CarPlan, spec: PlannerSpec, x: np.ndarray, d: int, value: float) -> Outside:
+    from stuntsim.kinds import get_kind
+
+    xv = x.copy()
+    xv[d] = value
+    p = plan_at(plan, spec, xv)
+    res = get_kind("car").simulate(p)
+    failing = sorted(
+        (c for c in res.checks if not c.ok), key=lambda c: (c.severity != "fail", c.id)
+    )
+    fp = _footprint(p, res)
+    return Outside(value, failing, fp[0] if fp else None, fp[1] if fp else None)
+
+
+def _cues(plan: CarPlan, spec: PlannerSpec, x: np.ndarray, result: Any) -> list[dict[str, Any]]:
+    """The driver's cues of the best plan, from its run: where (m from the top nosing) or when
+    each action happens, read off the simulated inputs and state."""
+    edge = _edge(plan)
+    out: list[dict[str, Any]] = []
+    t = getattr(result, "t", None)
+    xs = getattr(result, "x", None)
+    inputs = getattr(result, "inputs", None)
+    by_key = {fp.key: float(x[d]) for d, fp in enumerate(spec.free)}
+    if np.isfinite(edge):
         out.append(
-            ClutchEngagement(
-                t_s=float(t[i]),
-                engine_rpm=float(x[i, 24] / RPM),
-                gearbox_rpm=float(gin / RPM),
-                mismatch_rpm=float((x[i, 24] - gin) / RPM),
-                gear=int(inputs[i, I_GEAR]),
-                peak_clutch_torque_nm=float(np.max(np.abs(clutch_torque[sl]))),
-                peak_axle_torque_nm=float(np.max(np.abs(clutch_torque[sl] * ratio[sl]))),
-                peak_rear_slip=float(np.max(kap)) if kap.size else 0.0,
-                lock_time_s=float(locked[0] * dt) if len(locked) else None,
-                energy_j=float(np.sum(np.abs(clutch_torque[sl] * clutch_slip[sl])) * dt),
-            )
+            {
+                "action": "start: CG level with the start cone, reversing in R",
+                "param": "start_distance",
+                "distance_m": float(edge - plan.start.north),
+                "speed_m_s": abs(plan.start.speed),
+            }
         )
+    if t is None or xs is None or inputs is None:
+        return out
+    steer = inputs[:, CHANNELS.index("steer")]
+    throttle = inputs[:, CHANNELS.index("throttle")]
+    i_lift = np.nonzero((throttle < 0.05) & (t > 0.0))[0]
+    if len(i_lift) and np.isfinite(edge):
+        i = int(i_lift[0])
+        out.append(
+            {
+                "action": "turn-in cone: lift off, clutch down",
+                "param": "turn_in",
+                "distance_m": float(edge - xs[i, 1]),
+                "t_s": float(t[i]),
+                "speed_m_s": float(np.hypot(xs[i, 3], xs[i, 4])),
+            }
+        )
+    amp = by_key.get("steer", float(np.max(np.abs(steer))))
+    i_lock = np.nonzero(np.abs(steer) >= 0.95 * amp)[0]
+    if len(i_lock) and np.isfinite(edge):
+        i = int(i_lock[0])
+        out.append(
+            {
+                "action": f"full lock ({np.degrees(amp):.0f} deg road wheel)",
+                "param": "steer",
+                "distance_m": float(edge - xs[i, 1]),
+                "t_s": float(t[i]),
+            }
+        )
+    yaw = xs[:, 2] - xs[0, 2]
+    if "countersteer" in by_key:
+        cue = by_key["countersteer"]
+        i_c = np.nonzero(np.abs(yaw) >= cue)[0]
+        out.append(
+            {
+                "action": f"countersteer at {np.degrees(cue):.0f} deg of rotation",
+                "param": "countersteer",
+                "t_s": float(t[int(i_c[0])]) if len(i_c) else None,
+                "distance_m": float(edge - xs[int(i_c[0]), 1])
+                if len(i_c) and np.isfinite(edge)
+                else None,
+            }
+        )
+    sw = next((c for c in result.checks if c.id == "shift_window"), None)
+    if sw is not None and sw.at:
+        a = sw.at
+        cue_s = a.get("cue_s")
+        entry: dict[str, Any] = {
+            "action": "on the last-10-degree cue: out of reverse, into first (clutch down)",
+            "param": "clutch_up",
+            "t_s": cue_s,
+            "shift_s": a.get("shift_s"),
+        }
+        if "clutch_up_from_s" in a and cue_s is not None:
+            entry["clutch_up_after_cue_s"] = [
+                a["clutch_up_from_s"] - cue_s,
+                a["clutch_up_to_s"] - cue_s,
+            ]
+        if "unloaded_from_s" in a:
+            entry["driven_wheels_off_s"] = [a["unloaded_from_s"], a["unloaded_to_s"]]
+        i_c = np.nonzero(t >= (cue_s or 0.0))[0]
+        if len(i_c) and np.isfinite(edge):
+            entry["distance_m"] = float(edge - xs[int(i_c[0]), 1])
+        out.append(entry)
     return out
 
 
-# --- the search --------------------------------------------------------------------------------
+def robustness(
+    plan: CarPlan, spec: PlannerSpec, x: np.ndarray, model: Any, seed: int
+) -> dict[str, Any]:
+    """P(every fail check passes) of the best plan under fresh jitter draws, with its
+    Clopper-Pearson 95 % interval (the same draws as the Monte Carlo when [uncertainty] is
+    given)."""
+    from stuntsim.uncertainty.stats import clopper_pearson
+
+    n = spec.robustness_samples
+    if n <= 0:
+        return {"n": 0}
+    jit = draw_jitter(plan, spec, n + 1, seed, model)
+    ev = car_evaluator(plan, spec, jit)(np.asarray(x)[None, :])
+    ok = ev.feasible[0, 1:]
+    k = int(ok.sum())
+    lo, hi = clopper_pearson(k, n)
+    fails: dict[str, int] = {}
+    for s in np.nonzero(~ok)[0]:
+        cid = ev.check_ids[int(ev.binding[0, s + 1])]
+        fails[cid] = fails.get(cid, 0) + 1
+    return {"n": n, "passed": k, "p_go": k / n, "p_go_ci": [lo, hi], "binding": fails}
 
 
-@dataclass
-class SearchResult:
-    plan: CarPlan
-    speeds: np.ndarray  # (S,)
-    timing: tuple[TimingDim, ...]
-    speed_idx: np.ndarray  # (B,) grid index of each candidate
-    timing_idx: np.ndarray  # (B, D)
-    offsets: np.ndarray  # (B, D) s
-    valid: np.ndarray  # (B,) keyframes stay in order
-    feasible: np.ndarray  # (B,)
-    reasons: list[str]
-    heading_error: np.ndarray  # (B,) rad
-    final_yaw: np.ndarray  # (B,) rad
-    min_clearance: np.ndarray  # (B,) m
-    max_ltr: np.ndarray  # (B,)
-    max_roll: np.ndarray  # (B,) rad
-    shift: list[ShiftWindow | None]
-    best: int | None  # index of the most robust feasible candidate
-    extras: dict[str, Any] = field(default_factory=dict)
+def plan_search(
+    plan: CarPlan,
+    spec: PlannerSpec,
+    model: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> PlanOutcome:
+    """Optimise the free parameters, then the bands, the zones outside them and the
+    robustness of the answer."""
+    from stuntsim.car.optimise import Param, bands, optimise
+    from stuntsim.kinds import get_kind
 
-    def windows(self) -> list[dict[str, Any]]:
-        """Feasible timing intervals for each entry speed (and other timing values): contiguous
-        runs along the first timing dimension."""
-        out = []
-        D = len(self.timing)
-        if D == 0:
-            for si, sp in enumerate(self.speeds):
-                ok = bool(self.feasible[self.speed_idx == si].any())
-                out.append({"speed_m_s": float(sp), "feasible": ok})
-            return out
-        first = self.timing[0]
-        rest = [range(len(d.offsets)) for d in self.timing[1:]]
-        for si, sp in enumerate(self.speeds):
-            for combo in itertools.product(*rest):
-                mask = self.speed_idx == si
-                for k, c in enumerate(combo):
-                    mask &= self.timing_idx[:, k + 1] == c
-                idx = np.nonzero(mask)[0]
-                order = idx[np.argsort(self.timing_idx[idx, 0])]
-                runs: list[list[float]] = []
-                prev = None
-                for b in order:
-                    if self.feasible[b]:
-                        off = first.offsets[self.timing_idx[b, 0]]
-                        if prev is not None and self.feasible[prev]:
-                            runs[-1][1] = off
-                        else:
-                            runs.append([off, off])
-                    prev = b
-                entry = {
-                    "speed_m_s": float(sp),
-                    first.tag: [{"from_s": a, "to_s": b} for a, b in runs],
-                }
-                for k, c in enumerate(combo):
-                    entry[self.timing[k + 1].tag] = self.timing[k + 1].offsets[c]
-                out.append(entry)
-        return out
-
-
-def _grid(spec: SearchSpec, timeline: Timeline) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    dims = [range(len(spec.speeds))] + [range(len(d.offsets)) for d in spec.timing]
-    combos = np.array(list(itertools.product(*dims)), dtype=int).reshape(-1, len(dims))
-    sidx = combos[:, 0]
-    tidx = combos[:, 1:]
-    K = len(timeline.keyframes)
-    key_off = np.zeros((len(combos), K))
-    for d, dim in enumerate(spec.timing):
-        vals = np.array(dim.offsets)[tidx[:, d]]
-        for k, kf in enumerate(timeline.keyframes):
-            if kf.tag == dim.tag or (dim.tag == "*" and kf.group == 0 and kf.t > 0.0):
-                key_off[:, k] += vals
-    return sidx, tidx, key_off
-
-
-def search(plan: CarPlan, spec: SearchSpec) -> SearchResult:
-    """Simulate every grid point (entry speed x keyframe timing) in one batch and judge it."""
-    from stuntsim.car.result import clearance_series, level_ground, ltr_max, roll_angle_limit
-
-    sidx, tidx, key_off = _grid(spec, plan.timeline)
-    valid = plan.timeline.shifted_in_order(key_off)
-    speeds = np.array(spec.speeds)
-    B = len(sidx)
-    D = len(spec.timing)
-    offsets = np.zeros((B, D))
-    for d, dim in enumerate(spec.timing):
-        offsets[:, d] = np.array(dim.offsets)[tidx[:, d]]
-    herr = np.full(B, np.nan)
-    fyaw = np.full(B, np.nan)
-    clear = np.full(B, np.nan)
-    ltr = np.full(B, np.nan)
-    roll = np.full(B, np.nan)
-    nose = np.ones(B, dtype=bool)
-    shifts: list[ShiftWindow | None] = [None] * B
-    run_idx = np.nonzero(valid)[0]
-    if len(run_idx):
-        rec = max(1, round(0.01 / spec.dt))
-        _model, out = run_batch(plan, speeds[sidx[run_idx]], key_off[run_idx], spec.dt, rec)
-        psi = out.x[:, -1, 2]
-        herr[run_idx] = heading_error(plan, psi)
-        yaw_all = out.x[:, :, 2] - out.x[:, :1, 2]
-        fyaw[run_idx] = yaw_all[:, -1]
-        clear[run_idx] = np.min(clearance_series(plan, out.x), axis=1)
-        mg = plan.vehicle.mass * 9.81
-        dt_rec = out.t[1] - out.t[0]
-        level = level_ground(plan, out.x)
-        roll[run_idx] = np.max(np.abs(out.x[:, :, 8]), axis=1)
-        for j, b in enumerate(run_idx):
-            ltr[b] = ltr_max(out.fz[j], mg, dt_rec, level[j])
-            ec = edge_crossing(plan, out.t, out.x[j])
-            nose[b] = ec is None or ec["nose_first"]
-            phases = airborne_phases(out.t, out.fz[j])
-            turn = turn_size(plan, yaw_all[j])
-            shifts[b] = shift_window(
-                out.t,
-                yaw_all[j],
-                turn,
-                phases,
-                plan.targets.shift_time,
-                planned_shift(out.t, out.inputs[j]),
-                out.x[j, :, 5],
-            )
-    tg = plan.targets
-    reasons = []
-    feasible = np.zeros(B, dtype=bool)
-    for b in range(B):
-        if not valid[b]:
-            reasons.append("keyframes out of order")
-            continue
-        why = []
-        if not herr[b] <= tg.heading_tolerance:
-            why.append("turn")
-        if not nose[b]:
-            why.append("backwards")
-        if not clear[b] >= tg.wall_margin:
-            why.append("wall")
-        if not (ltr[b] < tg.load_transfer_ratio and roll[b] < roll_angle_limit(plan.vehicle)):
-            why.append("roll")
-        feasible[b] = not why
-        reasons.append("ok" if not why else "+".join(why))
-    best = _most_robust(feasible, sidx, tidx, herr, shifts)
-    return SearchResult(
-        plan=plan,
-        speeds=speeds,
-        timing=spec.timing,
-        speed_idx=sidx,
-        timing_idx=tidx,
-        offsets=offsets,
-        valid=valid,
-        feasible=feasible,
-        reasons=reasons,
-        heading_error=herr,
-        final_yaw=fyaw,
-        min_clearance=clear,
-        max_ltr=ltr,
-        max_roll=roll,
-        shift=shifts,
-        best=best,
+    say = progress or (lambda _m: None)
+    jitter = draw_jitter(plan, spec, 1 + spec.jitter_samples, spec.seed, model)
+    evaluate = car_evaluator(plan, spec, jitter)
+    params = [Param(fp.key, fp.lo, fp.hi, fp.start) for fp in spec.free]
+    say(f"optimising {len(params)} parameters x {len(jitter)} jitter rows")
+    opt = optimise(
+        evaluate, params, popsize=spec.population, maxiter=spec.generations, seed=spec.seed
     )
+    best_plan = plan_at(plan, spec, opt.x)
+    result = get_kind("car").simulate(best_plan)
+    feasible = all(c.ok for c in result.checks if c.severity == "fail")
+    band_reports: list[BandReport] = []
+    if feasible:
+        say("tolerance bands")
+        nominal_only = car_evaluator(plan, spec, draw_jitter(plan, spec, 1, spec.seed))
 
+        def feas(X: np.ndarray) -> np.ndarray:
+            return nominal_only(X).feasible[:, 0]
 
-def _most_robust(
-    feasible: np.ndarray,
-    sidx: np.ndarray,
-    tidx: np.ndarray,
-    herr: np.ndarray,
-    shifts: list[ShiftWindow | None],
-) -> int | None:
-    """The feasible grid point with a feasible shift window if any, then the most feasible
-    neighbours (+-1 step in every dimension), then the smallest heading error."""
-    cand = np.nonzero(feasible)[0]
-    if len(cand) == 0:
-        return None
-    coords = np.column_stack([sidx, tidx])
-    lookup = {tuple(c): i for i, c in enumerate(coords)}
-    scores = []
-    for b in cand:
-        n = 0
-        for delta in itertools.product((-1, 0, 1), repeat=coords.shape[1]):
-            if not any(delta):
-                continue
-            j = lookup.get(tuple(coords[b] + np.array(delta)))
-            n += int(j is not None and feasible[j])
-        sw = shifts[b]
-        shift_ok = int(sw is not None and sw.feasible)
-        scores.append((-shift_ok, -n, float(herr[b]), int(b)))
-    return min(scores)[3]
-
-
-def candidate_plan(sr: SearchResult, b: int) -> CarPlan:
-    """The plan of grid point ``b``: its entry speed and its keyframes moved."""
-    plan = sr.plan
-    kfs = []
-    for kf in plan.timeline.keyframes:
-        dt = 0.0
-        for d, dim in enumerate(sr.timing):
-            if kf.tag == dim.tag or (dim.tag == "*" and kf.group == 0 and kf.t > 0.0):
-                dt += float(sr.offsets[b, d])
-        kfs.append(replace(kf, t=kf.t + dt))
-    timeline = replace(plan.timeline, keyframes=tuple(kfs))
-    return replace(plan.with_speed(float(sr.speeds[sr.speed_idx[b]])), timeline=timeline)
+        for d, b in enumerate(bands(feas, params, opt.x, steps=spec.band_steps)):
+            below = _outside(plan, spec, opt.x, d, b.lo_fail) if b.lo_fail is not None else None
+            above = _outside(plan, spec, opt.x, d, b.hi_fail) if b.hi_fail is not None else None
+            band_reports.append(BandReport(spec.free[d], b, below, above))
+    rob = robustness(plan, spec, opt.x, model, spec.seed + 1) if feasible else {"n": 0}
+    return PlanOutcome(
+        spec=spec,
+        x=opt.x,
+        objective=opt.objective,
+        feasible=feasible,
+        result=result,
+        plan=best_plan,
+        bands=band_reports,
+        robustness=rob,
+        binding=opt.binding_counts,
+        n_evaluated=opt.n_evaluations,
+        generations=opt.generations,
+        cues=_cues(best_plan, spec, opt.x, result),
+    )

@@ -1,4 +1,4 @@
-"""The car kind's own commands: ``stuntsim car-plan SCENARIO``, the timing / entry-speed search.
+"""The car kind's own commands: ``stuntsim car-plan SCENARIO``, the optimising planner.
 
 Registered through ``REGISTRY["car"].commands_module``: :func:`register` adds the commands to
 the application. Heavy imports stay inside the function so ``stuntsim --help`` stays fast.
@@ -32,14 +32,15 @@ def car_plan(
     json_out: JsonOpt = False,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Write the HTML report of the most robust plan."),
+        typer.Option("--report", help="Write the HTML report of the best plan found."),
     ] = None,
 ) -> None:
-    """Search entry speed and keyframe timing of a car stunt; print the feasible windows."""
-    from stuntsim.car.planner import candidate_plan, search
-    from stuntsim.car.result import simulate
+    """Optimise the free plan parameters of a car stunt ([planner] section) and print the plan
+    as a driver uses it: cones, entry speed, cues, tolerance bands and the zones outside them."""
+    from stuntsim.car.planner import build_planner, plan_search
     from stuntsim.errors import ScenarioError
-    from stuntsim.report.car import search_summary, search_to_json
+    from stuntsim.report.car_plan import plan_summary, plan_to_json
+    from stuntsim.report.envelope import head, merge
     from stuntsim.scenario import load
 
     check_out(report, ".html", "--report")
@@ -49,18 +50,17 @@ def car_plan(
             scenario, "kind", f'car-plan needs kind = "car", not {loaded.kind.name!r}'
         )
     plan = loaded.plan
-    sr = search(plan, plan.search)
-    best = simulate(candidate_plan(sr, sr.best)) if sr.best is not None else None
-    if report is not None and best is None:
-        raise ScenarioError(scenario, "search", "no feasible plan on the grid: no report written")
+    spec = build_planner(loaded.model, plan, scenario)
+    out = plan_search(plan, spec, loaded.model)
     display = display_for(units)
-    if report is not None and best is not None:
-        html = render_report(loaded.kind, best, display, f"{scenario} (car-plan)")
+    if report is not None:
+        html = render_report(loaded.kind, out.result, display, f"{scenario} (car-plan)")
         write_outputs([(report, html)])
     if json_out:
-        echo_json(search_to_json(sr, best))
+        doc = head("car", out.plan.name, out.result.checks)
+        echo_json(merge(doc, plan_to_json(out)))
     else:
-        search_summary(sr, best, console(), display)
+        plan_summary(out, console(), display)
         print_written([report])
 
 
