@@ -44,6 +44,8 @@ def spot_summary(plan: Any, sol: Any, console: Any, d: Any) -> None:
         ("canopy drift (mean wind x time)", d.fmt(c["canopy_drift_m"], "distance")),
     ]
     console.print(kv_table("Classic military estimate (cross-check only)", crows))
+    if getattr(sol, "jump_run", None) is not None:
+        jump_run_summary(sol.jump_run, console, d)
     if sol.jumpers:
         t = Table(title=f"Stick of {len(sol.jumpers)}: spread {d.fmt(sol.spread_m, 'distance')}")
         for col in ("#", "exit east", "exit north", "landing east", "landing north", "miss"):
@@ -56,5 +58,49 @@ def spot_summary(plan: Any, sol: Any, console: Any, d: Any) -> None:
                 d.fmt(j["landing_east_m"], "distance"),
                 d.fmt(j["landing_north_m"], "distance"),
                 d.fmt(j["miss_distance_m"], "distance"),
+            )
+        console.print(t)
+
+
+def jump_run_summary(run: Any, console: Any, d: Any) -> None:
+    """The jump run a jumpmaster briefs: headings true and magnetic, ground speed, green and
+    red light and each group's exit (jump/jumpmaster.py ``JumpRun``)."""
+    from rich.table import Table
+
+    mag = (
+        f"{run.heading_magnetic_deg:05.1f}° magnetic (declination {run.declination_deg:+.1f}°, "
+        "WMM2025)"
+        if run.heading_magnetic_deg is not None
+        else "no magnetic heading"
+    )
+    rows = [
+        ("heading", f"{run.heading_true_deg:05.1f}° true, {mag}"),
+        ("ground speed", d.fmt(run.ground_speed_m_s, "speed")),
+        (
+            "separation",
+            f"{d.fmt(run.separation_m, 'distance')} = {run.separation_s:.1f} s at the ground speed",
+        ),
+        ("green light", f"{run.green_light.lat:.5f}, {run.green_light.lon:.5f}"),
+        (
+            "red light",
+            f"{run.red_light.lat:.5f}, {run.red_light.lon:.5f} "
+            f"(+{run.red_light.t_after_green_s:.0f} s)",
+        ),
+    ]
+    rows += [("note", n) for n in ([run.declination_warning] if run.declination_warning else [])]
+    rows += [("note", n) for n in run.notes]
+    console.print(kv_table("Jump run (green light to red light)", rows))
+    if len(run.groups) > 1:
+        t = Table(title=f"{len(run.groups)} groups of {run.group_size} ({run.separation_source})")
+        for col in ("group", "exit after green", "east", "north", "within reach"):
+            t.add_column(col, justify="right")
+        for g in run.groups:
+            reach = "—" if g.within_reach is None else ("yes" if g.within_reach else "NO")
+            t.add_row(
+                str(g.index),
+                f"{g.t_after_green_s:.1f} s",
+                d.fmt(g.east_m, "distance"),
+                d.fmt(g.north_m, "distance"),
+                reach,
             )
         console.print(t)
