@@ -7,7 +7,7 @@ EXTRAS ?= all,test
 STAMP  := $(VENV)/.installed-$(EXTRAS)
 LINT_PATHS := $(wildcard src tests benchmarks scripts)
 
-.PHONY: install demo test lint typecheck format bench browser clean
+.PHONY: install demo test lint typecheck format bench browser clean vendor-three
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,20 @@ install: $(STAMP)
 
 demo: install
 	$(VENV)/bin/stuntsim run examples/fallout-halo.toml --report build/fallout-halo.html
-	@echo "report written to build/fallout-halo.html"
+	@echo "report written to build/fallout-halo.html (open it: the 3-D viewer plays the HALO jump)"
+
+# Re-fetch the vendored three.js (needs node/npm; CI does not: the file is committed).
+THREE_VERSION := 0.159.0
+THREE_DIR := src/stuntsim/report/vendor
+vendor-three:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack -q three@$(THREE_VERSION) >/dev/null && \
+	  tar xzf three-$(THREE_VERSION).tgz package/build/three.min.js package/LICENSE && \
+	  cd - >/dev/null && cp $$tmp/package/build/three.min.js $(THREE_DIR)/three.min.js && \
+	  cp $$tmp/package/LICENSE $(THREE_DIR)/three.LICENSE && rm -rf $$tmp && \
+	  sha256sum $(THREE_DIR)/three.min.js && \
+	  grep -q "$$(sha256sum $(THREE_DIR)/three.min.js | cut -d' ' -f1)" $(THREE_DIR)/README.md && \
+	  echo "three.js $(THREE_VERSION): SHA-256 matches vendor/README.md" || \
+	  echo "SHA-256 differs from vendor/README.md and stuntsim.report.viewer.THREE_SHA256: update both"
 
 # Headless Chromium for the report test (Debian package; needs root). Skipped quietly elsewhere.
 browser:

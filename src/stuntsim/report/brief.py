@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -50,6 +51,15 @@ def _find(doc: Any, key: str) -> dict[str, Any] | None:
     return None
 
 
+def _ang(doc: dict[str, Any], base: str) -> float | None:
+    """An angle in degrees from ``<base>_deg`` or ``<base>_rad`` of a JSON block."""
+    if doc.get(f"{base}_deg") is not None:
+        return float(doc[f"{base}_deg"])
+    if doc.get(f"{base}_rad") is not None:
+        return math.degrees(float(doc[f"{base}_rad"]))
+    return None
+
+
 def mgrs_of(lat: float, lon: float) -> str:
     """MGRS grid reference, 1 m precision (the ``mgrs`` package, NGA's GEOTRANS algorithms)."""
     try:
@@ -67,6 +77,13 @@ def latlon(lat: float, lon: float) -> str:
     return f"{abs(lat):.5f}°{'N' if lat >= 0 else 'S'} {abs(lon):.5f}°{'E' if lon >= 0 else 'W'}"
 
 
+def _value(v: Any, unit: str, display: Any, quantity: str | None) -> str:
+    try:
+        return str(fmt_check_value(v, unit, display, quantity))
+    except (KeyError, ValueError, TypeError):  # a quantity the display does not know
+        return "—" if v is None else f"{float(v):.3g} {unit}".strip()
+
+
 def _checks(checks: Sequence[Any], display: Any) -> str:
     rows = []
     for c in checks:
@@ -75,8 +92,8 @@ def _checks(checks: Sequence[Any], display: Any) -> str:
         note = c.message if c.ok or not getattr(c, "advice", None) else f"{c.message} → {c.advice}"
         rows.append(
             f'<tr class="{state}"><td>{mark}</td><td><code>{_e(c.id)}</code></td>'
-            f'<td class="num">{_e(fmt_check_value(c.value, c.unit, display, c.quantity))}</td>'
-            f'<td class="num">{_e(fmt_check_value(c.limit, c.unit, display, c.quantity))}</td>'
+            f'<td class="num">{_e(_value(c.value, c.unit, display, c.quantity))}</td>'
+            f'<td class="num">{_e(_value(c.limit, c.unit, display, c.quantity))}</td>'
             f"<td>{_e(note if len(note) <= 240 else note[:239] + '…')}</td></tr>"
         )
     return (
@@ -106,9 +123,13 @@ def jump_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
     run = _find(doc, "heading_true_deg") or {}
     ex = doc.get("exit") or {}
     rows: list[list[str]] = []
-    true_hd = run.get("heading_true_deg", rp.get("heading_deg", ex.get("aircraft_heading_deg")))
+    true_hd = run.get("heading_true_deg")
+    if true_hd is None:
+        true_hd = _ang(rp, "heading")
+    if true_hd is None:
+        true_hd = _ang(ex, "aircraft_heading")
     if true_hd is not None:
-        rows.append(["jump run, true", f"{float(true_hd):05.1f}°"])
+        rows.append(["jump run, true", f"{float(true_hd) % 360:05.1f}°"])
     mag = run.get("heading_magnetic_deg")
     rows.append(
         [
@@ -291,10 +312,11 @@ def car_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
         # no cone plan from the planner: the driver's cues from the simulated inputs
         import numpy as np
 
-        from stuntsim.report.viewer import presenter
+        from stuntsim.report.viewer import deg, presenter
 
         tr = presenter("car").trajectory(res)
         t = np.asarray(tr["t_s"], float)
+        heading = deg(tr, "heading")
         cues = []
         for key, label in (("handbrake", "handbrake"), ("clutch", "clutch"), ("brake", "brake")):
             v = np.asarray(tr[key], float) > 0.5
@@ -318,7 +340,7 @@ def car_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
                     d.fmt(float(tr["east_m"][i]), "distance"),
                     d.fmt(float(tr["north_m"][i]), "distance"),
                     d.fmt(float(tr["speed_m_s"][i]), "speed"),
-                    f"{float(tr['heading_deg'][i]):.0f}°",
+                    f"{float(heading[i]) % 360:.0f}°",
                 ]
             )
         card = (
@@ -327,29 +349,36 @@ def car_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
             + _table(["time", "cue", "east", "north", "speed", "heading"], rows)
         )
     st = doc.get("start") or {}
-    sw = doc.get("shift_window") or {}
     info = [
         [
             "start",
             f"{d.fmt(st.get('speed_m_s'), 'speed')} in gear {st.get('gear', '—')}, heading "
-            f"{float(st.get('heading_deg') or 0):.0f}°",
+            f"{(_ang(st, 'heading') or 0.0) % 360:.0f}°",
         ],
         ["ground", str(doc.get("ground", "—"))],
-        [
-            "shift window",
-            "none"
-            if sw.get("start_s") is None
-            else f"{sw['start_s']:.2f}–{sw['end_s']:.2f} s "
-            + ("(feasible)" if sw.get("feasible") else "(too short)"),
-        ],
+        ["shift (R -> 1st)", _shift_text(res, doc)],
         [
             "turn",
-            f"{float(doc.get('final_yaw_deg') or 0):+.0f}°, heading error "
-            f"{float(doc.get('heading_error_deg') or 0):.1f}°",
+            f"{_ang(doc, 'final_yaw') or 0.0:+.0f}°, heading error "
+            f"{_ang(doc, 'heading_error') or 0.0:.1f}°",
         ],
     ]
     card += _table(["plan", ""], info)
     return _card(res.name, "cone plan", res.checks, d, card)
+
+
+def _shift_text(res: Any, doc: dict[str, Any]) -> str:
+    """The shift window as the crew needs it: the cue and when the clutch may come up."""
+    chk = next((c for c in getattr(res, "checks", []) if c.id == "shift_window"), None)
+    if chk is not None:
+        text = chk.message if chk.ok or not chk.advice else f"{chk.message} → {chk.advice}"
+        return text if len(text) <= 300 else text[:299] + "…"
+    sw = doc.get("shift_window") or {}
+    if sw.get("start_s") is None:
+        return "none"
+    return f"{sw['start_s']:.2f}–{sw['end_s']:.2f} s " + (
+        "(feasible)" if sw.get("feasible") else "(too short)"
+    )
 
 
 CARDS: dict[str, Callable[[Any, Any, dict[str, Any]], str]] = {

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from stuntsim.report.viewer import check_rows, presenter, r
+from stuntsim.report.viewer import check_rows, deg, presenter, r
 
 WHEELS = ("fl", "fr", "rl", "rr")
 LOAD_SCALE = 1.0 / 10000.0  # m of bar per newton: 1 m per 10 kN (about 2.7 x static load)
@@ -120,6 +120,47 @@ def _body(veh: Any) -> dict[str, Any]:
     return {"size_m": length, "parts": parts, "gauges": gauges, "wheels_body_m": wheel_at}
 
 
+def shift_spans(res: Any, doc: dict[str, Any], spans: list[Any], events: list[Any]) -> None:
+    """The shift window on the timeline: from the ``shift_window`` check's ``at`` (the cue,
+    the shift time, the span where the clutch may come up), or from an older
+    ``shift_window`` block of the JSON document."""
+    chk = next((c for c in getattr(res, "checks", []) if c.id == "shift_window"), None)
+    at = getattr(chk, "at", None) or {}
+    ok = bool(getattr(chk, "ok", False))
+    if "clutch_up_from_s" in at and "clutch_up_to_s" in at:
+        spans.append(
+            {
+                "t0": at["clutch_up_from_s"],
+                "t1": at["clutch_up_to_s"],
+                "label": "clutch up (driven wheels unloaded)",
+                "color": "#1a7f37" if ok else "#cf222e",
+            }
+        )
+        events.append({"t": float(at["clutch_up_from_s"]), "label": "clutch-up window"})
+    if "cue_s" in at:
+        events.append({"t": float(at["cue_s"]), "label": "shift cue"})
+        if "shift_s" in at:
+            spans.append(
+                {
+                    "t0": at["cue_s"],
+                    "t1": float(at["cue_s"]) + float(at["shift_s"]),
+                    "label": "shift R -> 1",
+                    "color": "#bf8700",
+                }
+            )
+    sw = doc.get("shift_window") or {}
+    if not at and sw.get("start_s") is not None and sw.get("end_s") is not None:
+        spans.append(
+            {
+                "t0": sw["start_s"],
+                "t1": sw["end_s"],
+                "label": "shift window",
+                "color": "#1a7f37" if sw.get("feasible") else "#cf222e",
+            }
+        )
+        events.append({"t": float(sw["start_s"]), "label": "shift window"})
+
+
 def build_scene(res: Any, display: Any) -> dict[str, Any]:
     kind = presenter("car")
     tr = kind.trajectory(res)
@@ -130,11 +171,16 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     e = np.asarray(tr["east_m"], float)
     n = np.asarray(tr["north_m"], float)
     u = np.asarray(tr["height_m"], float)
-    heading = np.degrees(np.unwrap(np.radians(np.asarray(tr["heading_deg"], float))))
-    pitch = -np.asarray(tr["pitch_deg"], float)
-    roll = np.asarray(tr["roll_deg"], float)
+    heading_deg = deg(tr, "heading")
+    heading = np.degrees(np.unwrap(np.radians(heading_deg)))
+    pitch = -deg(tr, "pitch")
+    roll = deg(tr, "roll")
     airborne = np.asarray(tr.get("airborne", np.zeros(len(t))), int)
 
+    if "engine_rpm" in tr:
+        rpm = np.asarray(tr["engine_rpm"], float)
+    else:
+        rpm = np.asarray(tr["engine_rad_s"], float) * 60.0 / (2.0 * np.pi)
     body = _body(veh)
     channels: list[dict[str, Any]] = []
     for i, w in enumerate(WHEELS):  # channels 0-3: wheel loads in N (the gauges)
@@ -160,18 +206,18 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             "digits": 1,
             "values": r(display.value(tr["speed_m_s"], "speed"), 2),
         },
-        {"label": "heading", "unit": "°", "digits": 0, "values": r(tr["heading_deg"], 1)},
-        {"label": "yaw since start", "unit": "°", "digits": 0, "values": r(tr["yaw_deg"], 1)},
-        {"label": "roll (+ left up)", "unit": "°", "digits": 1, "values": r(tr["roll_deg"], 2)},
-        {"label": "pitch (+ nose down)", "unit": "°", "digits": 1, "values": r(tr["pitch_deg"], 2)},
-        {"label": "steer", "unit": "°", "digits": 0, "values": r(tr["steer_deg"], 1)},
+        {"label": "heading", "unit": "°", "digits": 0, "values": r(heading_deg % 360.0, 1)},
+        {"label": "yaw since start", "unit": "°", "digits": 0, "values": r(deg(tr, "yaw"), 1)},
+        {"label": "roll (+ left up)", "unit": "°", "digits": 1, "values": r(roll, 2)},
+        {"label": "pitch (+ nose down)", "unit": "°", "digits": 1, "values": r(-pitch, 2)},
+        {"label": "steer", "unit": "°", "digits": 0, "values": r(deg(tr, "steer"), 1)},
         {
             "label": "gear",
             "categories": ["R", "N", "1", "2", "3", "4", "5"],
             "values": (np.asarray(tr["gear"], int) + 1).clip(0, 6).tolist(),
         },
         {"label": "clutch pedal", "unit": "", "digits": 2, "values": r(tr["clutch"], 2)},
-        {"label": "engine", "unit": "rpm", "digits": 0, "values": r(tr["engine_rpm"], 0)},
+        {"label": "engine", "unit": "rpm", "digits": 0, "values": r(rpm, 0)},
     ]
     if "vertical_g" in tr:
         channels.append(
@@ -195,29 +241,8 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
         spans.append(
             {"t0": a["t_start_s"], "t1": a["t_end_s"], "label": "airborne", "color": "#0969da"}
         )
-    sw = doc.get("shift_window") or {}
     events = [{"t": float(t[0]), "label": "start"}]
-    if sw.get("start_s") is not None and sw.get("end_s") is not None:
-        spans.append(
-            {
-                "t0": sw["start_s"],
-                "t1": sw["end_s"],
-                "label": "shift window",
-                "color": "#1a7f37" if sw.get("feasible") else "#cf222e",
-            }
-        )
-        events.append({"t": sw["start_s"], "label": "shift window"})
-    planned = sw.get("planned")
-    if isinstance(planned, dict):
-        spans.append(
-            {
-                "t0": planned["start_s"],
-                "t1": planned["end_s"],
-                "label": "planned shift",
-                "color": "#bf8700",
-            }
-        )
-        events.append({"t": planned["start_s"], "label": "clutch + 1st"})
+    shift_spans(res, doc, spans, events)
     edge = doc.get("edge_crossing")
     if isinstance(edge, dict) and "t_s" in edge:
         events.append({"t": float(edge["t_s"]), "label": "step edge"})

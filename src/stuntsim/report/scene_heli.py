@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from stuntsim.report.viewer import MARGIN_PALETTE, check_rows, presenter, r
+from stuntsim.report.viewer import MARGIN_PALETTE, check_rows, deg, presenter, r
 
 GRID = 72  # terrain samples per side of the surface
 
@@ -123,8 +123,8 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     e = np.asarray(tr["east_m"], float)
     n = np.asarray(tr["north_m"], float)
     u = np.asarray(tr["altitude_m"], float)
-    heading = np.degrees(np.unwrap(np.radians(np.asarray(tr["heading_deg"], float))))
-    bank = np.asarray(tr.get("bank_deg", np.zeros(len(t))), float)
+    heading = np.degrees(np.unwrap(np.radians(deg(tr, "heading"))))
+    bank = deg(tr, "bank") if ("bank_rad" in tr or "bank_deg" in tr) else np.zeros(len(t))
     margin = tightest_margin(tr, plan)
     objs: list[dict[str, Any]] = []
     surf = _terrain(plan, e, n)
@@ -195,7 +195,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
                 }
             )
     channels += [
-        {"label": "heading", "unit": "°", "digits": 0, "values": r(tr["heading_deg"], 1)},
+        {"label": "heading", "unit": "°", "digits": 0, "values": r(deg(tr, "heading") % 360.0, 1)},
         {"label": "bank", "unit": "°", "digits": 0, "values": r(bank, 1)},
     ]
     if "load_factor" in tr:

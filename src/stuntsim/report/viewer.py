@@ -109,6 +109,19 @@ def r(values: Any, digits: int = 3) -> list[float | None]:
     return out
 
 
+def deg(tr: Any, base: str) -> Any:
+    """An angle column in degrees, whether the presenter gives ``<base>_rad`` or ``_deg``."""
+    if f"{base}_rad" in tr:
+        return _np().degrees(_np().asarray(tr[f"{base}_rad"], float))
+    return _np().asarray(tr[f"{base}_deg"], float)
+
+
+def _np() -> Any:
+    import numpy
+
+    return numpy
+
+
 def finite(values: Any, fill: float = 0.0) -> list[float]:
     return [float(v) if math.isfinite(float(v)) else fill for v in values]
 
