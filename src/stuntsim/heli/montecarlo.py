@@ -151,7 +151,13 @@ def summarize(plan: Any, columns: Mapping[str, NDArray[Any]]) -> dict[str, Any]:
 
 
 class HeliMonteCarlo:
-    """The :class:`stuntsim.kinds.MonteCarlo` of the heli kind."""
+    """The :class:`stuntsim.kinds.MonteCarlo` of the heli kind.
+
+    ``seed_block``: a helicopter sample flies and evaluates a whole path (about 0.15 s), so the
+    seed blocks (the smallest unit of work the driver hands a worker) are 16 samples.
+    """
+
+    seed_block = 16
 
     def uncertainty(self, model: Any) -> Any | None:
         return uncertainty(model)

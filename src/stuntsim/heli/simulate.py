@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from stuntsim.checks import verdict_codes
 from stuntsim.constants import RHO0
 from stuntsim.heli import performance as perf
 from stuntsim.heli.along import evaluate
@@ -198,7 +197,6 @@ def run_batch(plan: HeliPlan, samples: HeliSamples) -> tuple[BatchOutcome, list[
         "min_airspeed_m_s": np.array([float(np.min(e.s["airspeed_m_s"])) for e in evs]),
         "end_east_m": np.array([float(e.s["east_m"][-1]) for e in evs]),
         "end_north_m": np.array([float(e.s["north_m"][-1]) for e in evs]),
-        "verdict_code": verdict_codes(checks).astype(np.int8),
     }
     return BatchOutcome(checks=checks, columns=cols), evs
 
