@@ -462,23 +462,27 @@ def test_fall_from_rest_against_solve_ivp() -> None:
 
 
 def test_time_at_altitude_against_the_kernel_path() -> None:
-    # The events-only reconstruction against the kernel's recorded path of the film's HALO
-    # exit (25 000 ft, 190 kt): the time to 15 000 ft and to 1 000 m above the ground. 2.5 s:
-    # the reconstruction assumes a fall from rest in the density-weighted distance, the kernel
-    # flies the 190 kt throw (drag on the whole velocity slows the vertical build-up): it is
-    # 1.9 s (5 %) short of the kernel at 15 000 ft here; 2.5 s bounds that on the examples.
+    # The events-only reconstruction against the kernel's recorded path: the film's HALO exit
+    # (25 000 ft, 190 kt, head-down) and the sport jump, at 15 000 ft, 1 500 m above the
+    # opening and 1 000 m above the ground. Measured: within 0.4 s; 1 s allows for the
+    # kernel's step schedule and the throw (drag on the horizontal 190 kt slows the vertical
+    # build-up, which the fall-from-rest model ignores).
     from stuntsim.jump.physiology import physiology_inputs
     from stuntsim.jump.simulate import nominal_trajectory
     from stuntsim.scenario import load
 
-    plan = load("examples/fallout-halo.toml").plan
-    o, tr = nominal_trajectory(plan)
-    inp = physiology_inputs(plan, o)
-    t, z = np.asarray(tr["t_s"]), np.asarray(tr["altitude_m"])
-    for level in (15_000 * FT, plan.site.elevation + 1000.0):
-        k = int(np.argmax(z <= level))
-        t_ref = t[k - 1] + (t[k] - t[k - 1]) * (z[k - 1] - level) / (z[k - 1] - z[k])
-        assert float(inp.time_at(level)[0]) == pytest.approx(t_ref, abs=2.5)
+    for name in ("fallout-halo", "sport-13500"):
+        plan = load(f"examples/{name}.toml").plan
+        o, tr = nominal_trajectory(plan)
+        inp = physiology_inputs(plan, o)
+        t, z = np.asarray(tr["t_s"]), np.asarray(tr["altitude_m"])
+        levels = (15_000 * FT, float(o.deploy_pos[0, 2]) + 1500.0, plan.site.elevation + 1000.0)
+        for level in levels:
+            if level >= z[0]:
+                continue
+            k = int(np.argmax(z <= level))
+            t_ref = t[k - 1] + (t[k] - t[k - 1]) * (z[k - 1] - level) / (z[k - 1] - z[k])
+            assert float(inp.time_at(level)[0]) == pytest.approx(t_ref, abs=1.0), (name, level)
 
 
 # --- batches, the former interface, sources ---------------------------------------------------

@@ -505,7 +505,7 @@ class PhysiologyInputs:
 
     def _segments(self) -> dict[str, Arr]:
         if "seg" in self._cache:
-            return self._cache["seg"]  # type: ignore[no-any-return]
+            return self._cache["seg"]
         t0, z0 = self.exit_t_s, self.exit_altitude_m
         t3, z3 = self.landing_t_s, np.full(self.n, self.ground_m)
         land_ok = np.isfinite(t3)
@@ -518,9 +518,10 @@ class PhysiologyInputs:
         z2 = np.where(opened, self.open_altitude_m, z3)
         s = _s_table(self.atmosphere)
         s0, s1, s2, s3 = (np.interp(z, s[0], s[1]) for z in (z0, z1, z2, z3))
-        v = _fall_speed_scale(s0 - s1, t1 - t0)
+        k = np.sqrt(RHO0 / np.asarray(self.atmosphere.density(z0), dtype=float))
+        v = _fall_speed_scale(s0 - s1, t1 - t0, k)
         seg = dict(t0=t0, z0=z0, t1=t1, z1=z1, t2=t2, z2=z2, t3=t3, z3=z3)
-        seg.update(s0=s0, s1=s1, s2=s2, s3=s3, v=v)
+        seg.update(s0=s0, s1=s1, s2=s2, s3=s3, v=v, k=k)
         self._cache["seg"] = seg
         return seg
 
@@ -539,10 +540,10 @@ class PhysiologyInputs:
         t0, t1, t2, t3 = (col(g[k]) for k in ("t0", "t1", "t2", "t3"))
         z0, z1, z2, z3 = (col(g[k]) for k in ("z0", "z1", "z2", "z3"))
         s0, s2, s3 = (col(g[k]) for k in ("s0", "s2", "s3"))
-        v = col(g["v"])
+        v, k = col(g["v"]), col(g["k"])
         # freefall: fall from rest with quadratic drag in the density-weighted distance
         d = np.clip(s0 - s, 0.0, None)
-        t_ff = t0 + _fall_time(d, v)
+        t_ff = t0 + _fall_time(d, v, k)
         # opening: linear in time
         with np.errstate(invalid="ignore", divide="ignore"):
             f_op = np.where(z1 > z2, (z1 - zz) / np.where(z1 > z2, z1 - z2, 1.0), 1.0)
@@ -551,7 +552,7 @@ class PhysiologyInputs:
             t_cn = t2 + np.clip(f_cn, 0.0, 1.0) * (t3 - t2)
         t = np.where(zz >= z1, np.minimum(t_ff, t1), np.where(zz >= z2, t_op, t_cn))
         t = np.where(zz >= z0, t0, t)
-        return np.where(zz <= z3, t3, t)  # type: ignore[no-any-return]
+        return np.where(zz <= z3, t3, t)
 
     def position_at(self, i: int, t: float) -> dict[str, float] | None:
         """East/north/altitude of sample ``i`` at time ``t`` (linear between events)."""
@@ -595,18 +596,24 @@ def _s_table(atmosphere: Any) -> tuple[Arr, Arr]:
 def _arccosh_exp(x: Arr) -> Arr:
     """arccosh(exp(x)) for x >= 0 without overflow: x + ln(1 + sqrt(1 - exp(-2x)))."""
     x = np.maximum(x, 0.0)
-    return x + np.log1p(np.sqrt(-np.expm1(-2.0 * x)))  # type: ignore[no-any-return]
+    return x + np.log1p(np.sqrt(-np.expm1(-2.0 * x)))
 
 
-def _fall_time(d: Arr, v: Arr) -> Arr:
-    """Time to fall the distance d from rest with quadratic drag, terminal speed v:
-    t = (v/g0) arccosh(exp(g0 d / v^2)); v = inf gives the vacuum fall sqrt(2 d / g0)."""
+def _fall_time(d: Arr, v: Arr, k: Any = 1.0) -> Arr:
+    """Time to fall from rest with quadratic drag: t = (v k/g0) arccosh(exp(g0 d / (v^2 k))).
+
+    With k = 1, d is a distance and v the terminal speed (the closed form at constant density).
+    In the density-weighted distance s (d = s, v the sea-level terminal speed) k =
+    sqrt(rho0/rho_exit) is the same fall written with the exit air as reference: the speed
+    builds up over v_exit/g0 with v_exit = v k, so the lag behind the terminal-speed fall,
+    (v_exit/g0) ln 2, is that of the thin air at the exit. v = inf gives the vacuum fall
+    sqrt(2 d k / g0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = (v / G0) * _arccosh_exp(G0 * d / (v * v))
-    return np.where(np.isfinite(v), t, np.sqrt(2.0 * d / G0))  # type: ignore[no-any-return]
+        t = (v * k / G0) * _arccosh_exp(G0 * d / (v * v * k))
+    return np.where(np.isfinite(v), t, np.sqrt(2.0 * d * k / G0))
 
 
-def _fall_speed_scale(d: Arr, t: Arr) -> Arr:
+def _fall_speed_scale(d: Arr, t: Arr, k: Any = 1.0) -> Arr:
     """Per sample, the terminal speed v with (v/g0) arccosh(exp(g0 d/v^2)) = t (bisection in
     ln v; the left side falls monotonically from +inf to sqrt(2d/g0) as v grows). inf where the
     fall is at or faster than in vacuum (a thrown exit), NaN where there is no fall."""
@@ -616,12 +623,12 @@ def _fall_speed_scale(d: Arr, t: Arr) -> Arr:
     hi = np.full(d.shape, math.log(5000.0))
     for _ in range(60):
         mid = 0.5 * (lo + hi)
-        slow = _fall_time(d, np.exp(mid)) > t
+        slow = _fall_time(d, np.exp(mid), k) > t
         lo = np.where(slow, mid, lo)
         hi = np.where(slow, hi, mid)
     v = np.exp(0.5 * (lo + hi))
-    vac = ~(t > np.sqrt(2.0 * np.maximum(d, 0.0) / G0) * (1.0 + 1e-9))
-    return np.where(vac, math.inf, v)  # type: ignore[no-any-return]
+    vac = ~(t > np.sqrt(2.0 * np.maximum(d, 0.0) * k / G0) * (1.0 + 1e-9))
+    return np.where(vac, math.inf, v)
 
 
 # =============================================================================================
@@ -706,7 +713,7 @@ def equivalent_oxygen_altitude_m(pao2_pa: float, fio2: float = 1.0) -> float:
 
 def _wct_f(t_f: Arr, v_mph: Arr) -> Arr:
     v16 = np.power(v_mph, 0.16)
-    return 35.74 + 0.6215 * t_f - 35.75 * v16 + 0.4275 * t_f * v16  # type: ignore[no-any-return]
+    return 35.74 + 0.6215 * t_f - 35.75 * v16 + 0.4275 * t_f * v16
 
 
 def wind_chill_in_range(temp_c: Any, wind_m_s: Any) -> Any:
@@ -727,7 +734,7 @@ def wind_chill_c_array(temp_c: Any, wind_m_s: Any) -> Arr:
     t_c = np.asarray(temp_c, dtype=float)
     v = np.asarray(wind_m_s, dtype=float)
     wct_c = (_wct_f(t_c * 1.8 + 32.0, np.where(v > 0.0, v, 0.0) / MPH) - 32.0) / 1.8
-    return np.where(wind_chill_in_range(t_c, v), wct_c, math.nan)  # type: ignore[no-any-return]
+    return np.where(wind_chill_in_range(t_c, v), wct_c, math.nan)
 
 
 def wind_chill_c(temp_c: float, wind_m_s: float) -> float | None:
@@ -742,7 +749,7 @@ def wind_chill_c(temp_c: float, wind_m_s: float) -> float | None:
 def _cabin_fine(inp: PhysiologyInputs) -> tuple[Arr, Arr]:
     """The cabin profile resampled every <= 5 s: (t_s, pressure altitude m)."""
     if "cabin" in inp._cache:
-        return inp._cache["cabin"]  # type: ignore[no-any-return]
+        return inp._cache["cabin"]
     c = inp.cabin
     t = np.asarray(c.t_s, dtype=float)
     z = np.asarray(c.altitude_m, dtype=float)
@@ -784,7 +791,7 @@ def cabin_summary(inp: PhysiologyInputs) -> dict[str, float]:
     """Cabin figures shared by the batch: highest pressure altitude, time above 15 000 ft,
     time above 25 000 ft, the at-rest TUC dose without oxygen, and the cabin time."""
     if "cabin_sum" in inp._cache:
-        return inp._cache["cabin_sum"]  # type: ignore[no-any-return]
+        return inp._cache["cabin_sum"]
     t, h = _cabin_fine(inp)
     out = {
         "max_pressure_altitude_m": float(np.max(h)),
@@ -801,7 +808,7 @@ def _descent_grid(inp: PhysiologyInputs) -> tuple[Arr, Arr]:
     """Per sample, :data:`_GRID` geometric altitudes from the exit down to the ground and the
     times the sample passes them: (z (B, K), t (B, K))."""
     if "grid" in inp._cache:
-        return inp._cache["grid"]  # type: ignore[no-any-return]
+        return inp._cache["grid"]
     f = np.linspace(1.0, 0.0, _GRID)
     z = inp.ground_m + (inp.exit_altitude_m[:, None] - inp.ground_m) * f[None, :]
     t = inp.time_at(z)
@@ -812,7 +819,7 @@ def _descent_grid(inp: PhysiologyInputs) -> tuple[Arr, Arr]:
 def descent_time_above(inp: PhysiologyInputs, pressure_altitude_m: float) -> Arr:
     """Per sample, seconds from the exit to the first time below a pressure altitude."""
     z_level = _geometric_of_pressure_altitude(inp, pressure_altitude_m)
-    return np.maximum(inp.time_at(z_level) - inp.exit_t_s, 0.0)  # type: ignore[no-any-return]
+    return np.maximum(inp.time_at(z_level) - inp.exit_t_s, 0.0)
 
 
 def _geometric_of_pressure_altitude(inp: PhysiologyInputs, hp: float) -> float:
@@ -833,7 +840,7 @@ def descent_dose(inp: PhysiologyInputs, factor: float) -> Arr:
     mid = 0.5 * (hp[:, :-1] + hp[:, 1:])
     low, _ = tuc_seconds(mid)
     dt = np.diff(t, axis=1)
-    return np.sum(dt / (factor * np.asarray(low)), axis=1)  # type: ignore[no-any-return]
+    return np.sum(dt / (factor * np.asarray(low)), axis=1)
 
 
 # =============================================================================================
@@ -872,7 +879,7 @@ def _upper_margin(value: Arr, limit: Arr) -> Arr:
     """(limit - value) / |limit|, the margin of an upper limit."""
     with np.errstate(divide="ignore", invalid="ignore"):
         m = (limit - value) / np.abs(limit)
-    return np.where(np.isfinite(m), m, np.where(value <= limit, 1.0, -1.0))  # type: ignore[no-any-return]
+    return np.where(np.isfinite(m), m, np.where(value <= limit, 1.0, -1.0))
 
 
 def _batch(
@@ -908,7 +915,7 @@ def _max_exposure(inp: PhysiologyInputs) -> Arr:
     """Per sample, the highest pressure altitude of the flight: cabin or exit."""
     cab = cabin_summary(inp)["max_pressure_altitude_m"]
     hp_exit = np.asarray(inp.pressure_altitude(inp.exit_altitude_m), dtype=float)
-    return np.maximum(hp_exit, cab)  # type: ignore[no-any-return]
+    return np.maximum(hp_exit, cab)
 
 
 # =============================================================================================
