@@ -108,6 +108,13 @@ class Page:
         self.page.close()
 
 
+def _deg(tr: Any, base: str) -> np.ndarray:
+    """A trajectory angle in degrees (presenters give ``<base>_rad``, older ones ``_deg``)."""
+    if f"{base}_rad" in tr:
+        return np.degrees(np.asarray(tr[f"{base}_rad"], float))
+    return np.asarray(tr[f"{base}_deg"], float)
+
+
 def expected_track(name: str) -> dict[str, np.ndarray]:
     """The example's trajectory as its kind's presenter gives it (simulated here, in-process),
     in the viewer's terms: position [east, north, up] and attitude [heading, pitch, roll]
@@ -127,12 +134,13 @@ def expected_track(name: str) -> dict[str, np.ndarray]:
         roll = zero
     elif kind.name == "heli":
         up = tr["altitude_m"]
-        heading = np.radians(np.asarray(tr["heading_deg"], float))
-        pitch, roll = zero, np.asarray(tr["bank_deg"], float)
+        heading = np.radians(_deg(tr, "heading"))
+        pitch = zero  # the path model has no pitch
+        roll = _deg(tr, "bank")
     else:  # car: ISO axes in the simulation, pitch + nose down, roll + left side up
         up = tr["height_m"]
-        heading = np.radians(np.asarray(tr["heading_deg"], float))
-        pitch, roll = -np.asarray(tr["pitch_deg"], float), np.asarray(tr["roll_deg"], float)
+        heading = np.radians(_deg(tr, "heading"))
+        pitch, roll = -_deg(tr, "pitch"), _deg(tr, "roll")
     return {
         "t": t,
         "east": np.asarray(tr["east_m"], float),

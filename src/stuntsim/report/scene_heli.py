@@ -105,12 +105,16 @@ def _body(plan: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         parts.append({"shape": "box", "at": at, "size": [0.5, 0.6, 0.5], "color": "#0969da"})
         name = f"rig: {getattr(rig, 'name', 'camera')}"
         if name not in mounts:
-            mounts[name] = {
-                "at": [at[0], at[1] + 0.4, at[2] - 0.3],
-                "look": [0.0, 1.0, -math.tan(math.radians(12.0))],
-                "fov_deg": 60,
-                "hide_body": False,
-            }
+            side = abs(right) > 0.5 and abs(right) > abs(fwd)
+            # a side mount looks outwards, a nose or belly mount ahead; both 12 deg down
+            look = [math.copysign(1.0, right), 0.35, 0.0] if side else [0.0, 1.0, 0.0]
+            look[2] = -math.tan(math.radians(12.0)) * math.hypot(look[0], look[1])
+            eye = [
+                at[0] + (math.copysign(0.4, right) if side else 0.0),
+                at[1] + (0.0 if side else 0.4),
+                at[2] - 0.3,
+            ]
+            mounts[name] = {"at": eye, "look": look, "fov_deg": 60, "hide_body": False}
     return {"size_m": 2 * R, "parts": parts}, mounts
 
 

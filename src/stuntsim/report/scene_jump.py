@@ -221,9 +221,9 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
         if isinstance(g, dict) and "east_m" in g:
             at = [float(g["east_m"]), float(g["north_m"]), ez]
             waypoints.append({"name": label, "at": at})
-            colour = "#1a7f37" if key == "green_light" else "#cf222e"
-            objs.append({"type": "marker", "at": at, "color": colour, "size": 5})
-            objs.append({"type": "label", "at": at, "text": label, "color": colour})
+            light = "#1a7f37" if key == "green_light" else "#cf222e"
+            objs.append({"type": "marker", "at": at, "color": light, "size": 5})
+            objs.append({"type": "label", "at": at, "text": label, "color": light})
     followers = []
     if isinstance(rp, dict):
         waypoints.append({"name": "release point", "at": [rp["east_m"], rp["north_m"], ez]})

@@ -248,7 +248,7 @@ def viewer_html(scene: dict[str, Any]) -> str:
         f'<option value="{s}">{s}×</option>' for s in (0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50)
     )
     data = json.dumps(scene, separators=(",", ":"), allow_nan=False)
-    data = data.replace("</", "<\\/").replace("<!--", "<\\!--")
+    data = data.replace("<", "\\u003c")  # no "</script" or "<!--" can end the element
     return (
         f"<style>{_CSS}</style>"
         '<section class="sv" id="viewer"><h2>3-D view</h2>'
