@@ -117,6 +117,13 @@ def build_planner(model: Any, plan: CarPlan, path: Any) -> PlannerSpec:
     from stuntsim.car.samples import trigger_conditions
     from stuntsim.errors import ScenarioError
 
+    if getattr(model, "search", None) is not None:
+        raise ScenarioError(
+            path,
+            "search",
+            "the [search] grid was replaced by [planner] with [planner.free] ranges "
+            "(docs/car.md, Planner)",
+        )
     sec = getattr(model, "planner", None)
     if sec is None:
         raise ScenarioError(

@@ -454,6 +454,8 @@ def shift_window(
         out = {"t_s": d.t_cue, "cue_s": d.t_cue, "shift_s": d.need}
         if d.window is not None:
             out["clutch_up_from_s"], out["clutch_up_to_s"] = d.window
+        if d.phase is not None:
+            out["unloaded_from_s"], out["unloaded_to_s"] = d.phase
         return out
 
     return CheckBatch(
@@ -466,7 +468,6 @@ def shift_window(
         source=SRC_SHIFT_WINDOW,
         severity="fail",
         describe=describe,
-        quantity="time",
         at=at,
     )
 
