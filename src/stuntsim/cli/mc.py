@@ -183,7 +183,7 @@ def mc(
         echo_json(doc)
     elif not quiet:
         con = console()
-        rep.summary(stats, name, con)
+        rep.summary(stats, name, con, nominal.checks)
         hook = getattr(kind.presenter, "mc_summary", None)
         if hook is not None:
             hook(plan, stats, con, display)

@@ -94,14 +94,20 @@ def _margin(v: float | None) -> str:
     return "—" if v is None else f"{v:+.3g}"
 
 
-def summary(stats: MonteCarloStats, name: str, console: Any) -> None:
-    """The generic summary: P(GO) and the verdict counts, then every check's failure rate and
-    margin quantiles."""
+def summary(
+    stats: MonteCarloStats, name: str, console: Any, nominal_checks: list[Check] | None = None
+) -> None:
+    """The generic summary: the nominal plan's verdict, P(GO) and the verdict counts, then every
+    check's failure rate and margin quantiles."""
     from rich.table import Table
+
+    from stuntsim.report.summary import verdict_line
 
     console.print(
         f"[bold]{escape(name)}[/]  —  Monte Carlo, {stats.n:,} samples, seed {stats.seed}"
     )
+    if nominal_checks is not None:
+        console.print("nominal plan: " + verdict_line(nominal_checks))
     vc = stats.verdict_counts
     rows = [
         ("P(GO)", f"{_pct(stats.p_go)}  (95 % CI {_ci(stats.p_go_ci)})"),
@@ -112,7 +118,8 @@ def summary(stats: MonteCarloStats, name: str, console: Any) -> None:
         rows.append(
             (
                 "run",
-                f"{run['backend']}, {run['workers']} workers, {run['wall_s']:.1f} s, "
+                f"{run['backend']}, {run['workers']} worker{'s' if run['workers'] != 1 else ''}, "
+                f"{run['wall_s']:.1f} s, "
                 f"{run['samples_per_s']:,.0f} samples/s",
             )
         )
