@@ -538,3 +538,15 @@ def test_cold_at_25000_ft_standard_day() -> None:
     r = records(jump(25_000.0, oxygen=True, prebreathe_s=1800.0, licence="military"))
     assert r["cold"].value == pytest.approx(238.68, abs=0.05)
     assert not r["cold"].ok and r["cold"].severity == "caution"
+
+
+def test_cold_time_below_the_limit_is_the_time_above_its_altitude() -> None:
+    # In the standard troposphere T = -20 °C at H = (288.15 - 253.15) / 0.0065 = 5 384.6 m',
+    # z = r0 H / (r0 - H) = 5 389.2 m: every second above it is below -20 °C (the band edge
+    # sits on the atmosphere's 1 m grid, 0.02 s at 55 m/s; the message shows whole seconds).
+    inp = jump(25_000.0, oxygen=True, prebreathe_s=1800.0, licence="military")
+    h = (288.15 - 253.15) / 0.0065
+    z20 = 6_356_766.0 * h / (6_356_766.0 - h)
+    expect = float(inp.time_at(z20)[0])
+    assert 20.0 < expect < 60.0
+    assert f"and {expect:.0f} s are spent below -20 °C" in records(inp)["cold"].message

@@ -81,7 +81,6 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -269,7 +268,7 @@ DEFAULT_CLIMB_RATE_M_S = 1_000.0 * FT / 60.0
 DEFAULT_TIME_AT_EXIT_S = 120.0
 """Default time at the exit altitude before the exit, ramp open, 2 min (estimate: jump run)."""
 
-_GRID = 97  # altitude levels per sample for the integrals along the descent
+_GRID = 65  # altitude levels per sample for the hypoxia dose along the descent
 
 # =============================================================================================
 # Configuration and inputs
@@ -577,20 +576,22 @@ class PhysiologyInputs:
         }
 
 
-@lru_cache(maxsize=16)
-def _s_table_cached(key: int, atmosphere: Any) -> tuple[Arr, Arr]:
-    z = atmosphere.z0 + atmosphere.dz * np.arange(len(atmosphere.t))
-    w = np.sqrt(atmosphere.density(z) / RHO0)
-    s = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * np.diff(z))])
-    return z, s
+_S_TABLES: dict[int, tuple[Any, tuple[Arr, Arr]]] = {}
 
 
 def _s_table(atmosphere: Any) -> tuple[Arr, Arr]:
-    """(z grid, s(z)) with s(z) = integral of sqrt(rho/rho0) dz from the table's bottom."""
-    try:
-        return _s_table_cached(id(atmosphere), atmosphere)
-    except TypeError:  # an unhashable atmosphere: compute directly
-        return _s_table_cached.__wrapped__(0, atmosphere)
+    """(z grid, s(z)) with s(z) = integral of sqrt(rho/rho0) dz from the table's bottom
+    (trapezoidal on the atmosphere's own grid); memoised per atmosphere object."""
+    hit = _S_TABLES.get(id(atmosphere))
+    if hit is not None and hit[0] is atmosphere:
+        return hit[1]
+    z = atmosphere.z0 + atmosphere.dz * np.arange(len(atmosphere.t))
+    w = np.sqrt(np.asarray(atmosphere.density(z), dtype=float) / RHO0)
+    s = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * np.diff(z))])
+    if len(_S_TABLES) >= 8:
+        _S_TABLES.clear()
+    _S_TABLES[id(atmosphere)] = (atmosphere, (z, s))
+    return z, s
 
 
 def _arccosh_exp(x: Arr) -> Arr:
@@ -1300,43 +1301,79 @@ def check_altitude_class(inp: PhysiologyInputs) -> CheckBatch:
     )  # fmt: skip
 
 
+def _altitude_bands(z: Arr, mask: Arr) -> tuple[Arr, Arr]:
+    """(lower, upper) edges of the runs of True in ``mask`` over the ascending grid ``z``
+    (each run spans its first to its last grid point)."""
+    m = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
+    d = np.diff(m.astype(np.int8))
+    lo = np.flatnonzero(d == 1)
+    hi = np.flatnonzero(d == -1) - 1
+    return z[lo], z[hi]
+
+
+def _time_in_bands(inp: PhysiologyInputs, lo: Arr, hi: Arr, top: Arr, bottom: Arr) -> Arr:
+    """Per sample, seconds spent between the altitudes of each band [lo, hi], cut to
+    [bottom, top] (each (B,)): sum of t(lower edge) - t(upper edge)."""
+    if lo.size == 0:
+        return np.zeros(inp.n)
+    up = np.minimum(hi[None, :], top[:, None])
+    dn = np.maximum(lo[None, :], bottom[:, None])
+    keep = up > dn
+    t_up = inp.time_at(np.where(keep, up, top[:, None]))
+    t_dn = inp.time_at(np.where(keep, dn, top[:, None]))
+    return np.sum(np.where(keep, t_dn - t_up, 0.0), axis=1)  # type: ignore[no-any-return]
+
+
 @_also_profile
 def check_cold(inp: PhysiologyInputs) -> CheckBatch:
     """``cold``: coldest air on the descent, time below ``cold_limit_c``, and the wind chill
     under canopy where the NWS formula is defined (caution).
 
-    Temperatures from the day's atmosphere on :data:`_GRID` levels between the exit and the
-    ground; times from :meth:`PhysiologyInputs.time_at`. Wind chill uses the canopy airspeed
-    V = V0 sqrt(rho0/rho) fed to the formula as a 10 m wind (x :data:`FACE_TO_10M_WIND`);
-    freefall is always out of the formula's range and is counted as such, never extrapolated.
-    Value: the coldest temperature (K); limit: ``cold_limit_c`` (K). Margin:
-    (value - limit)/limit in kelvin.
+    The batch shares one atmosphere, so everything that depends on altitude alone is computed
+    once on the atmosphere's own grid between the ground and the highest exit: the coldest air
+    below each exit (a running minimum), the altitude bands colder than the limit and the bands
+    where the wind chill formula is defined; the times in those bands come from
+    :meth:`PhysiologyInputs.time_at`. Wind chill uses the canopy airspeed V = V0 sqrt(rho0/rho)
+    fed to the formula as a 10 m wind (x :data:`FACE_TO_10M_WIND`); freefall and the opening are
+    always out of the formula's range and counted as such, never extrapolated. Value: the
+    coldest temperature (K); limit: ``cold_limit_c`` (K); margin (value - limit)/limit in kelvin.
     """
     cfg = inp.config
-    z, t = _descent_grid(inp)
-    temp_c = np.asarray(inp.atmosphere.temperature(z), dtype=float) - T0_K
-    coldest = np.min(temp_c, axis=1)
-    i_cold = np.argmin(temp_c, axis=1)
+    atm = inp.atmosphere
+    seg = inp._segments()
+    top, ground = inp.exit_altitude_m, np.full(inp.n, inp.ground_m)
+    z_open = np.asarray(seg["z2"])
+    z_hi = float(np.nanmax(top))
+    z = atm.z0 + atm.dz * np.arange(len(atm.t))
+    z = z[(z >= inp.ground_m) & (z <= z_hi)]
+    z = np.unique(np.concatenate([[inp.ground_m], z, [z_hi]]))
+    temp_c = np.asarray(atm.temperature(z), dtype=float) - T0_K
+    run_min = np.minimum.accumulate(temp_c)
+    k_exit = np.clip(np.searchsorted(z, top, side="right") - 1, 0, z.size - 1)
+    t_exit_c = np.asarray(atm.temperature(top), dtype=float) - T0_K
+    coldest = np.minimum(run_min[k_exit], t_exit_c)
     limit_c = float(cfg.cold_limit_c)
-    dt = np.diff(t, axis=1)
-    mid_c = 0.5 * (temp_c[:, :-1] + temp_c[:, 1:])
-    below = np.sum(dt * (mid_c < limit_c), axis=1)
-    rho = np.asarray(inp.atmosphere.density(z), dtype=float)
-    v = inp.canopy_airspeed_m_s * np.sqrt(RHO0 / rho) * FACE_TO_10M_WIND
-    under = z <= np.asarray(inp._segments()["z2"])[:, None]
-    wc = np.where(under, wind_chill_c_array(temp_c, v), math.nan)
-    total = np.maximum(t[:, -1] - t[:, 0], 1e-9)
-    in_mid = np.isfinite(wc[:, :-1]) & np.isfinite(wc[:, 1:])
-    out_share = 1.0 - np.sum(dt * in_mid, axis=1) / total
+    lo, hi = _altitude_bands(z, temp_c < limit_c)
+    below = _time_in_bands(inp, lo, hi, top, ground)
+    rho = np.asarray(atm.density(z), dtype=float)
+    wc = wind_chill_c_array(
+        temp_c, inp.canopy_airspeed_m_s * np.sqrt(RHO0 / rho) * FACE_TO_10M_WIND
+    )
+    worst_wc = np.fmin.accumulate(wc)
+    k_open = np.clip(np.searchsorted(z, z_open, side="right") - 1, 0, z.size - 1)
+    worst = np.where(np.isfinite(z_open) & (z_open > inp.ground_m), worst_wc[k_open], math.nan)
+    wlo, whi = _altitude_bands(z, np.isfinite(wc))
+    in_range = _time_in_bands(inp, wlo, whi, np.minimum(z_open, top), ground)
+    total = np.maximum(seg["t3"] - seg["t0"], 1e-9)
+    out_share = np.clip(1.0 - in_range / total, 0.0, 1.0)
     ok = coldest >= limit_c
     value = coldest + T0_K
     lim_k = limit_c + T0_K
     margin = (value - lim_k) / lim_k
 
     def describe(i: int) -> tuple[str, str | None]:
-        w = wc[i][np.isfinite(wc[i])]
-        if w.size:
-            chill = f"wind chill under canopy is at worst {float(np.min(w)):.1f} °C"
+        if math.isfinite(float(worst[i])):
+            chill = f"wind chill under canopy is at worst {float(worst[i]):.1f} °C"
             if out_share[i] > 0.005:
                 chill += (
                     f", and out of the NWS formula's range for {float(out_share[i]):.0%} of the "
@@ -1345,7 +1382,7 @@ def check_cold(inp: PhysiologyInputs) -> CheckBatch:
         else:
             chill = "wind chill is out of the NWS formula's range throughout"
         msg = (
-            f"Air at exit is {float(temp_c[i, 0]):.1f} °C and {_dur(float(below[i]))} are spent "
+            f"Air at exit is {float(t_exit_c[i]):.1f} °C and {_dur(float(below[i]))} are spent "
             f"below {limit_c:g} °C (coldest {float(coldest[i]):.1f} °C); {chill}."
         )
         return msg, (
@@ -1354,7 +1391,9 @@ def check_cold(inp: PhysiologyInputs) -> CheckBatch:
         )
 
     def at(i: int) -> dict[str, float] | None:
-        return inp.position_at(i, float(t[i, int(i_cold[i])]))
+        k = int(np.argmin(temp_c[: int(k_exit[i]) + 1]))
+        z_c = float(top[i]) if t_exit_c[i] <= temp_c[k] else float(z[k])
+        return inp.position_at(i, float(inp.time_at(z_c)[i]))
 
     return _batch(
         "cold", ok, margin, value, lim_k, "K", WIND_CHILL_SOURCE, "caution", describe, inp.n,
