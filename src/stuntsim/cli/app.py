@@ -196,10 +196,25 @@ class Interrupted(KeyboardInterrupt):
         self.name = name
 
 
+_LAST_SIGNAL: list[str] = []  # the signal that ended the run (click may wrap the exception)
+
+
 def _on_signal(signum: int, frame: Any) -> None:
     import signal
 
-    raise Interrupted(signal.Signals(signum).name)
+    name = signal.Signals(signum).name
+    _LAST_SIGNAL.append(name)
+    raise Interrupted(name)
+
+
+def _interrupted(name: str | None = None) -> int:
+    """Remove temporary outputs, say "interrupted" in one line, return the signal's status."""
+    from stuntsim.report.export import remove_live_temps
+
+    remove_live_temps()
+    name = name or (_LAST_SIGNAL[-1] if _LAST_SIGNAL else "SIGINT")
+    _err("interrupted" if name == "SIGINT" else f"interrupted ({name})")
+    return _SIGNAL_EXIT.get(name, 130)
 
 
 def _install_signal_handlers() -> list[tuple[int, Any]]:
@@ -281,25 +296,22 @@ def run_main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     forget_inputs()
     set_quiet(False)
+    _LAST_SIGNAL.clear()
     if not args:
         args = ["--help"]  # `stuntsim` alone prints the help, status 0
     old_handlers = _install_signal_handlers()
     try:
         rc = app(args=args, prog_name="stuntsim", standalone_mode=False)
         if rc == 130:  # typer returns 130 for a KeyboardInterrupt it caught
-            raise Interrupted("SIGINT")
+            return _interrupted()
         return rc if isinstance(rc, int) else EXIT_OK
     except StuntsimError as exc:
         _err(f"error: {exc}")
         return EXIT_USAGE
     except Interrupted as exc:
-        remove_live_temps()
-        _err(f"interrupted ({exc.name})" if exc.name != "SIGINT" else "interrupted")
-        return _SIGNAL_EXIT.get(exc.name, 130)
+        return _interrupted(exc.name)
     except KeyboardInterrupt:
-        remove_live_temps()
-        _err("interrupted")
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         remove_live_temps()
         _quiet_stdout()
@@ -315,9 +327,8 @@ def run_main(argv: Sequence[str] | None = None) -> int:
         remove_live_temps()
         if _is_click_exception(exc, "Exit"):
             return int(getattr(exc, "exit_code", 0) or 0)
-        if _is_click_exception(exc, "Abort"):
-            _err("interrupted")
-            return 130
+        if _is_click_exception(exc, "Abort"):  # click's wrapper of a KeyboardInterrupt
+            return _interrupted()
         if _is_click_exception(exc, "ClickException"):
             _err(_usage_message(exc))
             return EXIT_USAGE

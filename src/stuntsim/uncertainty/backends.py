@@ -35,12 +35,45 @@ if TYPE_CHECKING:
     from stuntsim.uncertainty.driver import ChunkResult
 
 RETRIES = 3
+"""Times a lost local worker's chunks are computed again before the run gives up (Dask:
+``retries`` per task)."""
 
 _JOB: Any = None  # the job inside a local worker process
 
 
+def _die_with_parent() -> None:
+    """Ask the kernel to end this worker when the parent process dies (Linux prctl
+    PR_SET_PDEATHSIG), so a killed ``stuntsim mc`` leaves no orphaned workers; and stop if the
+    parent is already gone."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
+    if os.getppid() != parent or parent == 1:
+        os._exit(1)
+
+
 def _init_worker(job_bytes: bytes) -> None:
+    """Worker start: the job, death with the parent, Ctrl-C left to the parent (which ends the
+    workers itself), SIGTERM's default action restored."""
+    import signal
+
     global _JOB
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, signal.SIG_DFL)
+    _die_with_parent()
     _JOB = pickle.loads(job_bytes)
 
 
@@ -50,22 +83,42 @@ def _local_chunk(start: int, stop: int) -> ChunkResult:
     return run_chunk(_JOB, start, stop)
 
 
+def check_workers(workers: int | None) -> int:
+    """``workers`` (default: one per core) if between 1 and the cap
+    (:func:`stuntsim.errors.max_workers`); else a one-line StuntsimError."""
+    from stuntsim.errors import check_cap, max_workers
+
+    n = int(workers or os.cpu_count() or 1)
+    if n < 1:
+        raise StuntsimError("--workers must be at least 1")
+    check_cap("workers", n, f"--workers {n:,}", limit=max_workers())
+    return n
+
+
 class LocalBackend:
-    """Process pool on this machine (every core by default)."""
+    """Process pool on this machine (every core by default).
+
+    A worker that dies (killed, out of memory) breaks a ``ProcessPoolExecutor``; the backend
+    then ends the broken pool's processes, starts a new pool and submits again every chunk that
+    had not come back, up to :data:`RETRIES` times. Each chunk depends only on the job and its
+    range, so the result is bit-identical to a run without the loss. Workers end with the
+    parent (:func:`_die_with_parent`) and are terminated when the run is interrupted.
+    """
 
     name = "local"
 
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = int(workers or os.cpu_count() or 1)
-        if self.workers < 1:
-            raise StuntsimError("--workers must be at least 1")
+        self.workers = check_workers(workers)
         self._pool: ProcessPoolExecutor | None = None
         self._job_id: int | None = None
+        self.restarts = 0  # pools started again after a lost worker (tests read it)
 
     def __enter__(self) -> LocalBackend:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is not None:
+            self.terminate()  # interrupted or failed: do not wait for running chunks
         self.close()
 
     def start(self, job: Any) -> None:
@@ -77,7 +130,12 @@ class LocalBackend:
         from concurrent.futures import ProcessPoolExecutor
 
         methods = mp.get_all_start_methods()
-        method = "fork" if "fork" in methods and threading.active_count() == 1 else None
+        if "fork" in methods and threading.active_count() == 1:
+            method: str | None = "fork"
+        elif "forkserver" in methods:
+            method = "forkserver"  # a restart while the progress bar's thread runs
+        else:
+            method = None
         ctx = mp.get_context(method)
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
@@ -89,7 +147,14 @@ class LocalBackend:
         list(self._pool.map(_noop_wait, range(self.workers)))
         self._job_id = id(job)
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the pool's workers (tests kill one mid-run)."""
+        procs = getattr(self._pool, "_processes", None) or {}
+        return [int(pid) for pid in procs]
+
     def imap(self, job: Any, ranges: list[tuple[int, int]]) -> Iterator[ChunkResult]:
+        from concurrent.futures.process import BrokenProcessPool
+
         from stuntsim.uncertainty.driver import run_chunk
 
         if self.workers == 1 or len(ranges) == 1:
@@ -97,21 +162,75 @@ class LocalBackend:
                 yield run_chunk(job, a, b)
             return
         self.start(job)
-        pool = self._pool
-        assert pool is not None
         window = 2 * self.workers + 1
-        pending: collections.deque[Future[ChunkResult]] = collections.deque()
+        pending: collections.deque[tuple[tuple[int, int], Future[ChunkResult] | None]]
+        pending = collections.deque()
         it = iter(ranges)
-        for a, b in it:
-            pending.append(pool.submit(_local_chunk, a, b))
+
+        def submit(r: tuple[int, int]) -> None:
+            pool = self._pool
+            assert pool is not None
+            try:
+                pending.append((r, pool.submit(_local_chunk, *r)))
+            except BrokenProcessPool:
+                pending.append((r, None))  # recovered below, with the others
+
+        for r in it:
+            submit(r)
             if len(pending) >= window:
                 break
+        lost = 0
         while pending:
-            res = pending.popleft().result()
+            r, fut = pending[0]
+            try:
+                if fut is None:
+                    raise BrokenProcessPool("a worker died")
+                res = fut.result()
+            except BrokenProcessPool:
+                lost += 1
+                if lost > RETRIES:
+                    raise StuntsimError(
+                        f"worker processes died {lost} times (out of memory? killed?); "
+                        "try fewer --workers"
+                    ) from None
+                redo = [q for q, _ in pending]
+                pending.clear()
+                self.terminate()
+                self.restarts += 1
+                self.start(job)
+                for q in redo:
+                    submit(q)
+                continue
+            pending.popleft()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(pool.submit(_local_chunk, *nxt))
+                submit(nxt)
             yield res
+
+    def terminate(self) -> None:
+        """End the worker processes now (a lost worker, an interrupt), without waiting."""
+        pool = self._pool
+        if pool is None:
+            return
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for proc in procs:
+            try:
+                proc.terminate()
+            except (OSError, AttributeError, ValueError):
+                pass
+        try:
+            pool.shutdown(wait=False, cancel_futures=True)
+        except Exception:  # a broken pool may raise while shutting down
+            pass
+        for proc in procs:
+            try:
+                proc.join(timeout=5)
+                if proc.is_alive():
+                    proc.kill()
+            except (OSError, AttributeError, ValueError, AssertionError):
+                pass
+        self._pool = None
+        self._job_id = None
 
     def close(self) -> None:
         if self._pool is not None:
@@ -166,7 +285,7 @@ class DaskBackend:
         self._cluster: Any = None
         self.client: Any = None
         if cluster == "local":
-            n = int(workers or os.cpu_count() or 1)
+            n = check_workers(workers)
             self._cluster = distributed.LocalCluster(
                 n_workers=n,
                 threads_per_worker=1,
