@@ -158,3 +158,18 @@ def test_a_scenario_without_uncertainty_fails_cleanly(tmp_path: Path):
     assert_clean_error(res, str(no_table), "uncertainty")
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".never")]
+
+
+@pytest.mark.dask
+@pytest.mark.parametrize("example", ["fallout-heli-spiral.toml", "fallout-stairs.toml"])
+def test_heli_and_car_give_the_same_json_locally_and_on_dask(example):
+    pytest.importorskip("distributed")
+    common = ["mc", EXAMPLES / example, "-n", "24", "--seed", "3", "--json", "--workers", "2"]
+    local = run_cli(*common)
+    assert local.returncode == 0, local.stderr
+    dask = run_cli(*common, "--cluster", "local")
+    assert dask.returncode == 0, dask.stderr
+    a, b = local.json(), dask.json()
+    assert b["run"]["backend"] == "dask" and a["run"]["backend"] == "local"
+    assert {k: v for k, v in a.items() if k != "run"} == {k: v for k, v in b.items() if k != "run"}
+    assert a["n"] == 24 and set(a["check_failure_rates"]) == {c["id"] for c in a["checks"]}
