@@ -230,7 +230,7 @@ def jump_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
 
 def heli_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
     segs = doc.get("segments") or []
-    rows = []
+    rows: list[list[Any]] = []
     for s in segs:
         if not isinstance(s, dict):
             continue

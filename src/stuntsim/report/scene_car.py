@@ -241,7 +241,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
         spans.append(
             {"t0": a["t_start_s"], "t1": a["t_end_s"], "label": "airborne", "color": "#0969da"}
         )
-    events = [{"t": float(t[0]), "label": "start"}]
+    events: list[dict[str, Any]] = [{"t": float(t[0]), "label": "start"}]
     shift_spans(res, doc, spans, events)
     edge = doc.get("edge_crossing")
     if isinstance(edge, dict) and "t_s" in edge:

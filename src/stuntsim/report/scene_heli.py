@@ -136,14 +136,14 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
         objs.append(surf)
     body, mounts = _body(plan)
     seg = np.asarray(tr.get("segment", np.ones(len(t))), int)
-    events = []
+    events: list[dict[str, Any]] = []
     segs = doc.get("segments") or []
     for i in range(len(t)):
         if i == 0 or seg[i] != seg[i - 1]:
             k = int(seg[i]) - 1
             name = segs[k]["kind"] if 0 <= k < len(segs) and isinstance(segs[k], dict) else ""
             events.append({"t": float(t[i]), "label": f"{k + 1} {name}".strip()})
-    named = [
+    named: list[dict[str, Any]] = [
         {"t": float(ev["t_s"]), "label": str(ev.get("name", ""))}
         for ev in doc.get("events") or []
         if isinstance(ev, dict) and "t_s" in ev
@@ -153,7 +153,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     else:
         events += named
     events.sort(key=lambda x: x["t"])
-    waypoints = []
+    waypoints: list[dict[str, Any]] = []
     for ev in events:
         i = min(int(np.searchsorted(t, ev["t"])), len(t) - 1)
         waypoints.append(

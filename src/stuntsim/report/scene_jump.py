@@ -66,7 +66,9 @@ def _events(res: Any, doc: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _winds(plan: Any, top: float, ground: float, at: tuple[float, float], scale: float):
+def _winds(
+    plan: Any, top: float, ground: float, at: tuple[float, float], scale: float
+) -> list[dict[str, Any]]:
     wind = getattr(getattr(plan, "air", None), "wind", None)
     if wind is None or not hasattr(wind, "direction_speed"):
         return []
@@ -215,9 +217,9 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             )
 
     rp = doc.get("release_point") or getattr(res, "extras", {}).get("release_point")
-    run = _find(doc, "heading_true_deg") or {}
+    jrun = _find(doc, "heading_true_deg") or {}
     for key, label in (("green_light", "green light"), ("red_light", "red light")):
-        g = run.get(key)
+        g = jrun.get(key)
         if isinstance(g, dict) and "east_m" in g:
             at = [float(g["east_m"]), float(g["north_m"]), ez]
             waypoints.append({"name": label, "at": at})
@@ -428,8 +430,8 @@ def add_montecarlo(scene: dict[str, Any], columns: Any, summary: dict[str, Any])
     cloud("deploy_east_m", "deploy_north_m", "deploy_altitude_m", "#0969da", ground)
     el = summary.get("ellipse95") if isinstance(summary, dict) else None
     if isinstance(el, dict) and "semi_major_m" in el:
-        me = float(summary.get("mean_east_m", el.get("centre_east_m", 0.0)))
-        mn = float(summary.get("mean_north_m", el.get("centre_north_m", 0.0)))
+        me = float(summary.get("mean_east_m", el.get("centre_east_m", 0.0)) or 0.0)
+        mn = float(summary.get("mean_north_m", el.get("centre_north_m", 0.0)) or 0.0)
         objs.append(
             {
                 "type": "line",

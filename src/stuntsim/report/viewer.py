@@ -81,7 +81,8 @@ def scene_builder(kind: str) -> Callable[[Any, Any], dict[str, Any]] | None:
     name = SCENE_BUILDERS.get(kind)
     if name is None:
         return None
-    return importlib.import_module(name).build_scene  # type: ignore[no-any-return]
+    builder: Callable[[Any, Any], dict[str, Any]] = importlib.import_module(name).build_scene
+    return builder
 
 
 def build_scene(kind: str, result: Any, display: Any) -> dict[str, Any] | None:
