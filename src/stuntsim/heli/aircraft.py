@@ -131,9 +131,10 @@ H125_SOURCES: dict[str, str] = {
     "unsure)",
     "vne_power_off_lapse": "power-off Vne reduced by 3 kt per 1,000 ft of pressure altitude "
     "(AS350 B3 Vne placard; unsure)",
-    "tip_mach_limit": "0.875 (estimate): the advancing-tip Mach number (Omega R + V) / a at "
-    "155 kt, sea level, ISA; holding it gives the shape of the placard's cold-day reduction "
-    "(V_max = M a(OAT) - Omega R), not its published figures",
+    "tip_mach_limit": "advancing-tip Mach number 0.90 (estimate: a typical limit of modern "
+    "blade sections, Leishman 2006 ch. 7): V_max = 0.90 a(OAT) - Omega R (TAS). It does not "
+    "bind at ISA (171 kt at sea level) and gives the shape of the placard's cold-day reduction "
+    "(123 kt TAS at sea level at -30 C), not its published figures: give vne from your placard",
     "cg": "CG of the aircraft without rigs at the main-rotor axis, on the centreline (estimate: "
     "give your weight-and-balance figures as aircraft.cg_forward / cg_right)",
     "cg_limits": "longitudinal 0.20 m forward to 0.10 m aft of the main-rotor axis, lateral "
@@ -186,7 +187,7 @@ H125 = Aircraft(
     load_factor_min=-1.0,
     hub_height=3.0,
     vne_power_off_lapse=3.0 * KT / (1000.0 * FT),
-    tip_mach_limit=0.875,
+    tip_mach_limit=0.90,
     cg_forward=0.0,
     cg_right=0.0,
     cg_forward_limit=0.20,

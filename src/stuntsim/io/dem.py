@@ -11,21 +11,69 @@ neighbouring tiles. Voids are -32768. The mission specification gives an absolut
 of 16 m (90 % linear error); Rodriguez et al. (2006), "An assessment of the SRTM topographic
 products", measured 5-9 m: 16 m is used as the default vertical error.
 
+``.hgt.gz`` (the tiles as distributed, gzip-compressed) is read directly.
+
 GeoTIFF: a single-band raster in a geographic CRS (latitude/longitude degrees, e.g. EPSG:4326),
 north up. Its vertical error comes from the metadata tag ``VERTICAL_ERROR_M`` when present, else
-from the scenario (``terrain.vertical_error``), else it is reported as unknown.
+from the scenario (``terrain.vertical_error``), else it is reported as unknown. The geotransform
+GDAL (and so rasterio) reports is always that of the pixel corners, whatever the file's
+``AREA_OR_POINT``: for a "Point" raster GDAL has already shifted the tie point by half a pixel
+(OSGeo/gdal issue 1505; GDAL RFC and the ``GTIFF_POINT_GEO_IGNORE`` option), so the sample of
+row i, column j is always at the centre (c + a (j + 1/2), f + e (i + 1/2)). An SRTM tile
+converted by GDAL therefore lines up with the same tile read as ``.hgt``.
+
+Coverage: a grid covers its samples' footprint, half a cell beyond the outermost sample points
+(the cell each sample stands for); between the last sample and the footprint's edge the height
+is the edge sample's.
+
+Caps (docs/heli.md, "DEM files"): a grid may hold at most ``STUNTSIM_MAX_DEM_SAMPLES`` samples
+(52 million by default: a 2 x 2 mosaic of 1-arc-second tiles, about 420 MB), checked before
+anything is allocated: the raster size of a GeoTIFF, the bounding box of a set of tiles.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from stuntsim.errors import DataFileError, read_input_bytes
+
+DEFAULT_MAX_DEM_SAMPLES = 52_000_000  # a 2 x 2 mosaic of 3601 x 3601 tiles (7201^2 = 51.9 M)
+
+
+def max_dem_samples() -> int:
+    """The cap on DEM samples: ``STUNTSIM_MAX_DEM_SAMPLES`` (52 million by default)."""
+    raw = os.environ.get("STUNTSIM_MAX_DEM_SAMPLES", "").strip()
+    if not raw:
+        return DEFAULT_MAX_DEM_SAMPLES
+    try:
+        value = int(float(raw))
+    except ValueError:
+        value = 0
+    if value < 4:
+        from stuntsim.errors import StuntsimError
+
+        raise StuntsimError("STUNTSIM_MAX_DEM_SAMPLES: expected a whole number of at least 4")
+    return value
+
+
+def _check_size(path: Path | None, ny: int, nx: int, what: str) -> None:
+    cap = max_dem_samples()
+    if ny * nx > cap:
+        raise DataFileError(
+            path,
+            None,
+            f"{what} holds {ny:,} x {nx:,} = {ny * nx:,} samples, over the cap of {cap:,} "
+            "(crop the DEM to the flight area, or raise STUNTSIM_MAX_DEM_SAMPLES)",
+        )
+
 
 SRTM_VOID = -32768
 SRTM_VERTICAL_ERROR = 16.0  # m, LE90, SRTM mission specification
@@ -48,18 +96,27 @@ class TerrainGrid:
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        """(lat_min, lat_max, lon_min, lon_max) of the sample points."""
-        return float(self.lat[0]), float(self.lat[-1]), float(self.lon[0]), float(self.lon[-1])
+        """(lat_min, lat_max, lon_min, lon_max) of the footprint: half a cell beyond the
+        outermost sample points."""
+        hy = 0.5 * (self.lat[-1] - self.lat[0]) / (len(self.lat) - 1)
+        hx = 0.5 * (self.lon[-1] - self.lon[0]) / (len(self.lon) - 1)
+        return (
+            float(self.lat[0] - hy),
+            float(self.lat[-1] + hy),
+            float(self.lon[0] - hx),
+            float(self.lon[-1] + hx),
+        )
 
-    def covers(self, lat, lon) -> np.ndarray:
+    def covers(self, lat: Any, lon: Any) -> np.ndarray:
         lat = np.asarray(lat, dtype=float)
         lon = np.asarray(lon, dtype=float)
         la0, la1, lo0, lo1 = self.bounds
         return (lat >= la0) & (lat <= la1) & (lon >= lo0) & (lon <= lo1)
 
-    def sample(self, lat, lon) -> np.ndarray:
-        """Bilinear interpolation of the height at (lat, lon) degrees; NaN outside the grid or
-        next to a void."""
+    def sample(self, lat: Any, lon: Any) -> np.ndarray:
+        """Bilinear interpolation of the height at (lat, lon) degrees (the edge samples' heights
+        in the outer half cell of the footprint); NaN outside the footprint or next to a
+        void."""
         lat = np.asarray(lat, dtype=float)
         lon = np.asarray(lon, dtype=float)
         ny, nx = self.height.shape
@@ -81,15 +138,38 @@ class TerrainGrid:
         return np.where(inside, out, np.nan)
 
 
+def _hgt_stem(p: Path) -> str:
+    name = p.name
+    for suffix in (".hgt.gz", ".hgt"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return p.stem
+
+
+def _gunzip(p: Path, raw: bytes, limit: int) -> bytes:
+    """Decompress a gzip file to at most ``limit`` bytes (a larger one is not an SRTM tile)."""
+    d = zlib.decompressobj(wbits=31)
+    try:
+        out = d.decompress(raw, limit + 1)
+    except zlib.error as exc:
+        raise DataFileError(p, None, f"not a gzip file ({exc})") from None
+    if len(out) > limit:
+        raise DataFileError(p, None, "decompresses to more than an SRTM tile (3601 x 3601 int16)")
+    return out
+
+
 def read_hgt(path: str | Path) -> TerrainGrid:
-    """Read one SRTM ``.hgt`` tile (raw big-endian int16, 1201 or 3601 square)."""
+    """Read one SRTM ``.hgt`` tile (raw big-endian int16, 1201 or 3601 square), or the same
+    tile gzip-compressed (``.hgt.gz``)."""
     p = Path(path)
-    m = _HGT_NAME.match(p.stem)
+    m = _HGT_NAME.match(_hgt_stem(p))
     if not m:
         raise DataFileError(
             p, None, "an SRTM tile must be named like S45E168.hgt (its south-west corner)"
         )
     raw = read_input_bytes(p, DataFileError)
+    if p.name.lower().endswith(".gz"):
+        raw = _gunzip(p, raw, 3601 * 3601 * 2)
     sizes = {1201 * 1201 * 2: 1201, 3601 * 3601 * 2: 3601}
     if len(raw) not in sizes:
         raise DataFileError(
@@ -125,6 +205,13 @@ def merge_hgt(tiles: Sequence[TerrainGrid]) -> TerrainGrid:
     la1 = max(round(t.lat[0]) for t in tiles) + 1
     lo1 = max(round(t.lon[0]) for t in tiles) + 1
     ny, nx = (la1 - la0) * step + 1, (lo1 - lo0) * step + 1
+    _check_size(
+        None,
+        ny,
+        nx,
+        f"a mosaic of these tiles (spanning {la1 - la0} deg of latitude x {lo1 - lo0} deg of "
+        "longitude)",
+    )
     h = np.full((ny, nx), np.nan)
     for t in tiles:
         i0 = (round(t.lat[0]) - la0) * step
@@ -164,6 +251,7 @@ def read_geotiff(path: str | Path) -> TerrainGrid:
             tr = src.transform
             if tr.b != 0.0 or tr.d != 0.0:
                 raise DataFileError(p, None, "the DEM must be north-up (no rotation)")
+            _check_size(p, int(src.height), int(src.width), "the GeoTIFF")
             band = src.read(1, masked=True).astype(float)
             data = np.ma.filled(band, np.nan)
             tags = src.tags()
@@ -174,9 +262,9 @@ def read_geotiff(path: str | Path) -> TerrainGrid:
         raise DataFileError(p, None, f"cannot read the GeoTIFF: {exc}") from None
     if ny < 2 or nx < 2:
         raise DataFileError(p, None, "the DEM needs at least 2 x 2 samples")
-    half = 0.0 if tags.get("AREA_OR_POINT", "Area").lower() == "point" else 0.5
-    lon = tr.c + tr.a * (np.arange(nx) + half)
-    lat = tr.f + tr.e * (np.arange(ny) + half)
+    # GDAL's geotransform is corner-based for Area and Point rasters alike (module docstring)
+    lon = tr.c + tr.a * (np.arange(nx) + 0.5)
+    lat = tr.f + tr.e * (np.arange(ny) + 0.5)
     if tr.e < 0:  # rows run north to south: flip to increasing latitude
         lat = lat[::-1]
         data = data[::-1]
@@ -194,7 +282,7 @@ def read_geotiff(path: str | Path) -> TerrainGrid:
 def read_dem(paths: Sequence[str | Path]) -> TerrainGrid:
     """One GeoTIFF, or one or more SRTM ``.hgt`` tiles (mosaicked)."""
     ps = [Path(x) for x in paths]
-    suffixes = {x.suffix.lower() for x in ps}
+    suffixes = {".hgt" if x.name.lower().endswith(".hgt.gz") else x.suffix.lower() for x in ps}
     if suffixes <= {".hgt"}:
         return merge_hgt([read_hgt(x) for x in ps])
     if len(ps) == 1 and suffixes <= {".tif", ".tiff"}:
@@ -202,5 +290,6 @@ def read_dem(paths: Sequence[str | Path]) -> TerrainGrid:
     raise DataFileError(
         ps[0],
         None,
-        "give one GeoTIFF (.tif) or one or more SRTM tiles (.hgt); other formats are not read",
+        "give one GeoTIFF (.tif) or one or more SRTM tiles (.hgt or .hgt.gz); other formats are "
+        "not read",
     )
