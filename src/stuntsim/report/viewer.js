@@ -283,7 +283,7 @@
     sizeNodes.concat(followers.map(function (f) { return f.node; })).forEach(function (n) {
       n.scale.setScalar(Math.max(1e-3, n.position.distanceTo(eye) * px * n.userData.px / 2));
     });
-    var far = body.position.distanceTo(eye) * px * 40 / bodySize;
+    var far = body.position.distanceTo(eye) * px * 28 / bodySize;
     var mounted = !(name === "chase" || name === "top" || name === "side");
     bodyInner.scale.setScalar(mounted ? 1 : Math.max(1, far));
     bodyInner.visible = !(mounted && (cams.mounts || {})[name] && cams.mounts[name].hide_body);

@@ -191,11 +191,13 @@ border-left:4px solid #d0d7de;margin:.15rem 0}#sv-checks li.fail{border-color:#c
 .sv-bar{display:flex;gap:.5rem;align-items:center;margin:.5rem 0;flex-wrap:wrap}
 .sv-bar button{font:inherit;padding:.2rem .6rem;border:1px solid #d0d7de;border-radius:4px;
 background:#f6f8fa;cursor:pointer}.sv-bar button.sv-active{background:#0969da;color:#fff}
-.sv-time{position:relative;flex:1 1 100%;height:2.6rem}
+.sv-time{position:relative;flex:1 1 100%;height:3.3rem}
 #sv-slider{width:100%;margin:0;position:absolute;top:0;left:0}
-#sv-marks{position:absolute;top:1.3rem;left:0;right:0;height:1.3rem;font-size:.68rem}
+#sv-marks{position:absolute;top:1.3rem;left:0;right:0;height:1.9rem;font-size:.68rem}
 .sv-mark{position:absolute;top:0;border-left:2px solid #57606a;padding-left:2px;
 white-space:nowrap;cursor:pointer;color:#57606a}
+.sv-mark.sv-end{border-left:none;border-right:2px solid #57606a;padding:0 2px 0 0;
+transform:translateX(-100%)}
 .sv-span{position:absolute;top:-.9rem;height:.5rem;opacity:.6;border-radius:2px}
 .sv-legend span{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;
 margin:0 .2rem 0 .6rem;vertical-align:middle}
@@ -214,12 +216,20 @@ def _timeline(scene: dict[str, Any]) -> str:
             f'<div class="sv-span" title="{html.escape(s["label"])}" style="left:{left:.2f}%;'
             f'width:{width:.2f}%;background:{html.escape(s.get("color", "#8250df"))}"></div>'
         )
-    for i, e in enumerate(scene.get("events", [])):
+    last = [-100.0, -100.0, -100.0]  # left edge (%) of the last label on each of 3 rows
+    for e in sorted(scene.get("events", []), key=lambda ev: float(ev["t"])):
         left = 100 * (float(e["t"]) - t0) / span
-        top = 0.65 * (i % 2)
+        width = 0.75 * len(str(e["label"])) + 1.0  # % of the bar, about 1000 px wide
+        row = next((k for k in range(3) if left >= last[k]), None)
+        label = html.escape(e["label"])
+        text = label if row is not None else ""  # crowded: the tick alone, label on hover
+        if row is not None:
+            last[row] = left + width
+        top = 0.62 * (row or 0)
+        end = " sv-end" if left > 100 - width else ""  # near the end: label left of the tick
         out.append(
-            f'<span class="sv-mark" data-t="{float(e["t"]):.4f}" style="left:{left:.2f}%;'
-            f'top:{top:.2f}rem">{html.escape(e["label"])}</span>'
+            f'<span class="sv-mark{end}" data-t="{float(e["t"]):.4f}" title="{label}" '
+            f'style="left:{left:.2f}%;top:{top:.2f}rem">{text}</span>'
         )
     return "".join(out)
 
