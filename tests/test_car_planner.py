@@ -230,3 +230,17 @@ def test_bad_planner_sections_name_the_field(text, field):
     with pytest.raises(ScenarioError) as e:
         _load(text)
     assert e.value.field == field
+
+
+def test_jitter_rows_come_from_the_car_monte_carlo_when_the_scenario_has_one():
+    from stuntsim.car.planner import draw_jitter
+
+    text = SCENARIO + FREE + '[uncertainty]\ntrigger = "0.08 s"\nspeed = "0.5 m/s"\n'
+    model, plan, spec = _load(text)
+    j = draw_jitter(plan, spec, 64, seed=2, model=model)
+    assert "[uncertainty]" in j.source
+    assert np.all(j.key_time[0] == 0.0) and j.speed[0] == 0.0
+    # the car's Monte Carlo answers a cue late, never early: triggered keyframes only move later
+    trig = [i for i, k in enumerate(plan.timeline.keyframes) if k.group > 0]
+    assert np.all(j.key_time[1:, trig] >= -1e-12) and np.any(j.key_time[1:, trig] > 0.0)
+    assert np.std(j.speed[1:]) == pytest.approx(0.5, rel=0.3)  # 63 draws

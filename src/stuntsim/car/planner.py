@@ -102,7 +102,7 @@ class PlannerSpec:
     step: float | None = None
     band_steps: int = 5
     robustness_samples: int = 32
-    jitter_source: str = "planner defaults"
+    jitter_source: str = "none (the nominal plan only)"
 
 
 def _edge(plan: CarPlan) -> float:
@@ -241,6 +241,7 @@ class Jitter:
     key_time: np.ndarray  # (S, K) s
     trigger_value: np.ndarray  # (S, M)
     vehicle: dict[str, np.ndarray]  # name -> (S,) values
+    source: str = "planner defaults"
 
     def __len__(self) -> int:
         return int(self.speed.shape[0])
@@ -275,7 +276,7 @@ def draw_jitter(plan: CarPlan, spec: PlannerSpec, n: int, seed: int, model: Any 
         for name in ("mu_scale", "cornering_scale", "mass_kg", "cg_height_m"):
             col = np.concatenate([getattr(base, name), getattr(drawn, name)])
             vehicle[name] = col
-        return Jitter(speed, key_time, trig, vehicle)
+        return Jitter(speed, key_time, trig, vehicle, "[uncertainty] (the car's Monte Carlo draws)")
     kfs = plan.timeline.keyframes
     cues: dict[tuple[int, str | None], list[int]] = {}
     for i, k in enumerate(kfs):
@@ -285,7 +286,11 @@ def draw_jitter(plan: CarPlan, spec: PlannerSpec, n: int, seed: int, model: Any 
     for idx in cues.values():
         key_time[1:, idx] = rng.normal(0.0, spec.timing_jitter, (n - 1, 1))
     speed[1:] = rng.normal(0.0, spec.speed_jitter, n - 1)
-    return Jitter(speed, key_time, trig, vehicle)
+    source = (
+        f"planner scatter: {spec.timing_jitter:.2f} s per cue, {spec.speed_jitter:.1f} m/s "
+        "(estimates)"
+    )
+    return Jitter(speed, key_time, trig, vehicle, source)
 
 
 def _mc_draws(plan: CarPlan, model: Any, rng: np.random.Generator, n: int) -> Any | None:
@@ -617,6 +622,8 @@ def plan_search(
 
     say = progress or (lambda _m: None)
     jitter = draw_jitter(plan, spec, 1 + spec.jitter_samples, spec.seed, model)
+    if spec.jitter_samples:
+        spec = replace(spec, jitter_source=jitter.source)
     evaluate = car_evaluator(plan, spec, jitter)
     params = [Param(fp.key, fp.lo, fp.hi, fp.start) for fp in spec.free]
     say(f"optimising {len(params)} parameters x {len(jitter)} jitter rows")
