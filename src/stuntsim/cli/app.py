@@ -73,6 +73,11 @@ QuietOpt = Annotated[
 QUIET = False  # set by --quiet for the current command
 
 
+def is_quiet() -> bool:
+    """Whether --quiet was given to the current command."""
+    return QUIET
+
+
 def set_quiet(quiet: bool) -> None:
     """Record --quiet for the helpers (print_written, progress bars)."""
     global QUIET
@@ -268,6 +273,17 @@ def _usage_message(exc: BaseException) -> str:
     return f"error: {_one_line(msg)} (see '{where} --help')"
 
 
+def _stdout_is_devnull() -> bool:
+    """Whether stdout was pointed at the null device (what rich does on a broken pipe)."""
+    import os
+
+    try:
+        a, b = os.fstat(sys.__stdout__.fileno()), os.stat(os.devnull)  # type: ignore[union-attr]
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (a.st_dev, a.st_ino, a.st_rdev) == (b.st_dev, b.st_ino, b.st_rdev)
+
+
 def _quiet_stdout() -> None:
     """After a broken pipe: send the rest of stdout nowhere so the exit is quiet."""
     import os
@@ -317,6 +333,11 @@ def run_main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return 141
     except SystemExit as exc:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper" or _stdout_is_devnull():
+            # click's and rich's own handling of a closed stdout (EPIPE) exit with 1; 141 here,
+            # so a script can tell a closed pipe from --fail-on
+            _quiet_stdout()
+            return 141
         code = exc.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_USAGE)
     except MemoryError:
