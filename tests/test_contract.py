@@ -372,3 +372,22 @@ def test_the_real_entry_point_runs_each_kind(kind, tmp_path):
     res = run_cli("run", path, "--json")
     assert res.returncode == 0, res.stderr
     assert res.json()["kind"] == kind
+
+
+def test_the_command_line_and_the_registry_import_nothing_heavy():
+    """``stuntsim --help`` and ``import stuntsim.kinds`` load no numerics, physics or rich: the
+    kinds are imported on first use (their names in REGISTRY are strings)."""
+    code = (
+        "import sys, stuntsim, stuntsim.kinds, stuntsim.cli\n"
+        "heavy = ('numpy', 'scipy', 'pint', 'pydantic', 'matplotlib', 'rich', 'pyarrow',"
+        " 'dask', 'distributed', 'numba')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('stuntsim.jump', 'stuntsim.heli',"
+        " 'stuntsim.car'))))\n"
+    )
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert proc.stdout.splitlines() == ["[]", "[]"], proc.stdout
