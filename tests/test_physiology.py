@@ -46,6 +46,14 @@ from stuntsim.jump.physiology import (
 from stuntsim.units import FT, MPH, parse_quantity
 from stuntsim.world.atmosphere import standard
 
+R0 = 6_356_766.0  # m, USSA 1976 Earth radius of the geopotential
+
+
+def geometric(h: float) -> float:
+    """Geometric altitude of a geopotential (pressure) altitude on a standard day."""
+    return R0 * h / (R0 - h)
+
+
 CM = 0.01  # 1 cm: beyond the 1 mm band-edge tolerance, far below any real altitude error
 MMHG = 133.322387415  # Pa
 
@@ -72,10 +80,11 @@ def jump(
     cabin: CabinProfile | None = None,
     **cfg: object,
 ) -> PhysiologyInputs:
-    """A batch of ``n`` identical jumps over flat ground at sea level (standard day): freefall
-    from rest to ``deploy_m`` in the time a ``v_ff`` mean speed gives, ``open_s`` of opening
-    over 100 m, then the canopy to the ground at ``sink``."""
-    z0 = exit_ft * FT
+    """A batch of ``n`` identical jumps over flat ground at sea level (standard day) from the
+    pressure altitude ``exit_ft`` (geometric z = r0 H / (r0 - H), the ICAO geopotential H):
+    freefall from rest to ``deploy_m`` in the time a ``v_ff`` mean speed gives, ``open_s`` of
+    opening over 100 m, then the canopy to the ground at ``sink``."""
+    z0 = geometric(exit_ft * FT)
     t_dep = (z0 - deploy_m) / v_ff
     z_open = deploy_m - 100.0
     t_open = t_dep + open_s
@@ -369,15 +378,23 @@ def test_cabin_dose_of_the_default_climb_against_quadrature() -> None:
     from scipy.integrate import quad
 
     inp = jump(25_000.0, licence="C")
-    # default climb 1 000 ft/min, then 2 min at 25 000 ft: dose = integral dt/TUC over the climb
-    # above 15 000 ft + 120 s / 180 s. quad to 1e-10; the code samples every <= 5 s with the
-    # midpoint rule on a log-linear TUC: 0.5 % covers that discretisation.
-    climb, _ = quad(lambda h: (60.0 / 1000.0) / _tuc_low_by_hand(h), 15_000, 25_000, epsabs=1e-12)
+
+    # default climb 1 000 ft/min (geometric), then 2 min at FL250: dose = integral dt/TUC over
+    # the climb above 15 000 ft pressure altitude + 120 s / 180 s, with dt = dz / rate and
+    # dz/dH = (r0 / (r0 - H))^2. quad to 1e-12; the code samples every <= 5 s with the midpoint
+    # rule on a log-linear TUC: 0.5 % covers that discretisation.
+    def rate(h_ft: float) -> float:  # seconds per foot of pressure altitude
+        return (60.0 / 1000.0) * (R0 / (R0 - h_ft * FT)) ** 2
+
+    climb, _ = quad(lambda h: rate(h) / _tuc_low_by_hand(h), 15_000, 25_000, epsabs=1e-12)
     expect = climb + 120.0 / 180.0
     cab = cabin_summary(inp)
     assert cab["dose_rest"] == pytest.approx(expect, rel=5e-3)
-    assert cab["time_above_floor_s"] == pytest.approx(600.0 + 120.0, rel=1e-6)
-    assert cab["time_above_dcs_s"] == pytest.approx(120.0, abs=1e-6)
+    t_climb = (geometric(25_000 * FT) - geometric(15_000 * FT)) / (1000.0 * FT / 60.0)
+    assert t_climb == pytest.approx(601.15, abs=0.01)  # 3 053.85 m at 5.08 m/s, by hand
+    assert cab["time_above_floor_s"] == pytest.approx(t_climb + 120.0, rel=1e-6)
+    # at FL250 exactly: on the edge (1 mm tolerance = 0.2 ms of the climb at 5.08 m/s)
+    assert cab["time_above_dcs_s"] == pytest.approx(120.0, abs=1e-3)
 
 
 def test_no_oxygen_25000_ft_fails_tuc_and_hypoxia() -> None:
@@ -401,7 +418,9 @@ def test_tuc_limit_is_the_exertion_share_of_the_table() -> None:
 
 def test_decompression_counts_cabin_time_above_25000_ft() -> None:
     # 40 min level at 28 000 ft before the exit: over the 30 min planning limit
-    cab = CabinProfile((-3600.0, -2400.0, 0.0), (0.0, 28_000 * FT, 28_000 * FT))
+    cab = CabinProfile(
+        (-3600.0, -2400.0, 0.0), (0.0, geometric(28_000 * FT), geometric(28_000 * FT))
+    )
     r = records(jump(28_000.0, cabin=cab, oxygen=True, prebreathe_s=2700.0, licence="military"))
     d = r["decompression"]
     assert not d.ok and d.severity == "caution"
@@ -433,7 +452,7 @@ def test_military_14000_ft_without_oxygen_is_not_go() -> None:
     ],
 )
 def test_prebreathe_bands(exit_ft: float, have_min: float, ok: bool, advice: str | None) -> None:
-    cab = CabinProfile((-600.0, 0.0), (0.0, exit_ft * FT))
+    cab = CabinProfile((-600.0, 0.0), (0.0, geometric(exit_ft * FT)))
     r = records(jump(exit_ft, cabin=cab, oxygen=True, prebreathe_s=have_min * 60, licence="C"))
     assert r["prebreathe"].ok is ok
     if advice:
@@ -534,9 +553,9 @@ def test_every_source_is_a_public_document() -> None:
 
 
 def test_cold_at_25000_ft_standard_day() -> None:
-    # USSA 1976 at 7 620 m geometric (7 610.9 m'): 288.15 - 6.5 x 7.6109 = 238.68 K (-34.5 °C)
+    # USSA 1976 at FL250 (7 620 m'): 288.15 - 6.5 x 7.620 = 238.62 K (-34.5 °C)
     r = records(jump(25_000.0, oxygen=True, prebreathe_s=1800.0, licence="military"))
-    assert r["cold"].value == pytest.approx(238.68, abs=0.05)
+    assert r["cold"].value == pytest.approx(238.62, abs=0.01)
     assert not r["cold"].ok and r["cold"].severity == "caution"
 
 
@@ -545,8 +564,7 @@ def test_cold_time_below_the_limit_is_the_time_above_its_altitude() -> None:
     # z = r0 H / (r0 - H) = 5 389.2 m: every second above it is below -20 °C (the band edge
     # sits on the atmosphere's 1 m grid, 0.02 s at 55 m/s; the message shows whole seconds).
     inp = jump(25_000.0, oxygen=True, prebreathe_s=1800.0, licence="military")
-    h = (288.15 - 253.15) / 0.0065
-    z20 = 6_356_766.0 * h / (6_356_766.0 - h)
+    z20 = geometric((288.15 - 253.15) / 0.0065)
     expect = float(inp.time_at(z20)[0])
     assert 20.0 < expect < 60.0
     assert f"and {expect:.0f} s are spent below -20 °C" in records(inp)["cold"].message

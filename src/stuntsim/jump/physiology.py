@@ -11,11 +11,13 @@ Altitudes
 The oxygen, hypoxia and decompression rules are written for *cabin pressure altitude* (14 CFR
 91.211, AFI 11-409, AR 95-1), and the time-of-useful-consciousness table is measured
 barometrically. In an unpressurised jump aircraft with the ramp open the cabin is at the
-pressure outside, so these checks use the **pressure altitude** of every point (the standard-
-atmosphere altitude with the day's pressure there): on a cold day it is higher than the
-geometric altitude MSL. The USPA altitude classes (SIM 6-7, "feet MSL"), the opening height and
-the detection height use geometric altitudes. Published band edges are in feet (international
-foot, 0.3048 m) and an altitude within :data:`EDGE_TOL_M` (1 mm) of an edge is on it.
+pressure outside, so these checks use the **pressure altitude** of every point: the ICAO
+standard-atmosphere height (geopotential, as altimeters and flight levels count it) with the
+day's pressure there. FL250 is 25 000 ft; a 25 000 ft MSL exit on a standard day is 24 970 ft
+pressure altitude, on a cold day more. The USPA altitude classes (SIM 6-7, "feet MSL"), the
+opening height and the detection height use geometric altitudes. Published band edges are in
+feet (international foot, 0.3048 m) and an altitude within :data:`EDGE_TOL_M` (1 mm) of an edge
+is on it.
 
 Time along the descent
 ----------------------
@@ -78,6 +80,7 @@ hand source, "estimate" one we chose):
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -490,9 +493,10 @@ class PhysiologyInputs:
     # --- derived quantities (cached per batch) ---------------------------------------------
 
     def pressure_altitude(self, z: Any) -> Any:
-        """Pressure altitude (m) of geometric altitude(s) ``z`` in the day's atmosphere."""
-        atm = self.atmosphere
-        return atm.pressure_altitude(atm.pressure(np.asarray(z, dtype=float)))
+        """Pressure altitude (m) of geometric altitude(s) ``z`` in the day's atmosphere: the
+        ICAO standard-atmosphere height, geopotential as altimeters and flight levels count it,
+        at which the standard pressure equals the day's pressure at z."""
+        return pressure_altitude_of(self.atmosphere.pressure(np.asarray(z, dtype=float)))
 
     @property
     def cabin(self) -> CabinProfile:
@@ -592,6 +596,14 @@ def _s_table(atmosphere: Any) -> tuple[Arr, Arr]:
         _S_TABLES.clear()
     _S_TABLES[id(atmosphere)] = (atmosphere, (z, s))
     return z, s
+
+
+def pressure_altitude_of(pressure_pa: Any) -> Any:
+    """Pressure altitude (m, geopotential as in the ICAO standard atmosphere, Doc 7488/3) of a
+    static pressure: 25 000 ft pressure altitude is FL250 (jump/jumpmaster.py)."""
+    from stuntsim.world.atmosphere import geopotential, standard
+
+    return geopotential(standard().pressure_altitude(pressure_pa))
 
 
 def _arccosh_exp(x: Arr) -> Arr:
@@ -704,12 +716,10 @@ def alveolar_po2_pa(ambient_pa: Any, fio2: float = 0.2095, breathing_pa: float =
 
 def equivalent_oxygen_altitude_m(pao2_pa: float, fio2: float = 1.0) -> float:
     """The standard-atmosphere altitude (m) at which breathing ``fio2`` at ambient pressure gives
-    the alveolar PO2 ``pao2_pa`` (inverse of :func:`alveolar_po2_pa`)."""
-    from stuntsim.world.atmosphere import standard
-
+    the alveolar PO2 ``pao2_pa`` (inverse of :func:`alveolar_po2_pa`), as a pressure altitude."""
     k = P_ACO2_MMHG * MMHG * (fio2 + (1.0 - fio2) / RQ)
     pb = (pao2_pa + k) / fio2 + P_H2O_MMHG * MMHG
-    return float(standard().pressure_altitude(pb))
+    return float(pressure_altitude_of(pb))
 
 
 def _wct_f(t_f: Arr, v_mph: Arr) -> Arr:
@@ -757,8 +767,13 @@ def _cabin_fine(inp: PhysiologyInputs) -> tuple[Arr, Arr]:
     if t.size == 1:
         tf, zf = t, z
     else:
-        n = int(min(max(np.ceil((t[-1] - t[0]) / 5.0), 2), 20_000)) + 1
-        tf = np.linspace(t[0], t[-1], n)
+        # every knot kept, each segment cut into steps of at most 5 s (at most 20 000 in all)
+        step = max(5.0, float(t[-1] - t[0]) / 20_000.0)
+        parts = [
+            np.linspace(a, b, int(np.ceil((b - a) / step)) + 1)[:-1]
+            for a, b in itertools.pairwise(t.tolist())
+        ]
+        tf = np.concatenate([*parts, t[-1:]])
         zf = np.interp(tf, t, z)
     out = (tf, np.asarray(inp.pressure_altitude(zf), dtype=float))
     inp._cache["cabin"] = out
@@ -766,9 +781,11 @@ def _cabin_fine(inp: PhysiologyInputs) -> tuple[Arr, Arr]:
 
 
 def _time_above(t: Arr, h: Arr, level: float) -> float:
-    """Time a piecewise-linear h(t) spends at or above ``level`` (exact per segment)."""
+    """Time a piecewise-linear h(t) spends at or above ``level`` (exact per segment; a level
+    within :data:`EDGE_TOL_M` counts as reached)."""
     if t.size < 2:
         return 0.0
+    level = level - EDGE_TOL_M
     lo, hi = np.minimum(h[:-1], h[1:]), np.maximum(h[:-1], h[1:])
     span = hi - lo
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -824,10 +841,10 @@ def descent_time_above(inp: PhysiologyInputs, pressure_altitude_m: float) -> Arr
 
 
 def _geometric_of_pressure_altitude(inp: PhysiologyInputs, hp: float) -> float:
-    from stuntsim.world.atmosphere import ussa76
+    from stuntsim.jump.jumpmaster import standard_pressure_pa
 
     atm = inp.atmosphere
-    p = float(ussa76(hp)[1])
+    p = standard_pressure_pa(hp)
     lnp = np.asarray(atm.lnp)
     z = atm.z0 + atm.dz * np.arange(lnp.size)
     return float(np.interp(-math.log(p), -lnp, z))
@@ -1199,9 +1216,7 @@ def pressure_ceiling_m(protection: str) -> float:
     if protection == "pressure_suit":
         return math.inf
     if protection == "pressure_breathing":
-        from stuntsim.world.atmosphere import standard
-
-        armstrong = float(standard().pressure_altitude(ARMSTRONG_PA))
+        armstrong = float(pressure_altitude_of(ARMSTRONG_PA))
         return min(PRESSURE_BREATHING_CEILING_FT * FT, armstrong)
     return OXYGEN_ALONE_CEILING_FT * FT
 
