@@ -226,3 +226,54 @@ def test_classic_forward_throw() -> None:
     assert classic_forward_throw_m(120 * KT) == 150.0
     assert classic_forward_throw_m(130 * KT) == 300.0
     assert classic_forward_throw_m(0.0) == 0.0
+
+
+def test_cabin_and_pressure_keys_reach_the_checks(tmp_path: Path) -> None:
+    from stuntsim.jump.physiology import cabin_summary, config_from_scenario, physiology_inputs
+    from stuntsim.jump.simulate import nominal_trajectory
+    from stuntsim.scenario import load
+
+    text = SCENARIO.format(speed='aircraft_speed = "190 kt"').replace(
+        'licence = "military"', 'licence = "military"\npressure = "pressure_breathing"'
+    )
+    # 40 min before the exit on the ground, level at FL250 from 10 min before it
+    text += (
+        '\n[cabin]\nprofile = [["40 min", "0 ft AGL"], ["10 min", "FL250"], ["0 min", "FL250"]]\n'
+    )
+    f = tmp_path / "cabin.toml"
+    f.write_text(text)
+    plan = load(f).plan
+    cfg = config_from_scenario(plan.scenario, plan.lz_radius)
+    assert cfg.pressure_protection == "pressure_breathing"
+    assert cfg.cabin is not None
+    assert cfg.cabin.t_s == (-2400.0, -600.0, 0.0)
+    assert cfg.cabin.altitude_m[0] == pytest.approx(1500 * FT)
+    assert cfg.cabin.altitude_m[1] == pytest.approx(7629.14, abs=0.05)
+    o, _ = nominal_trajectory(plan)
+    cab = cabin_summary(physiology_inputs(plan, o, config=cfg))
+    # 600 s level at FL250 (on the 25 000 ft edge) plus the top of the climb: none above it
+    assert cab["time_above_dcs_s"] == pytest.approx(600.0, abs=0.01)
+    assert cab["max_pressure_altitude_m"] == pytest.approx(7620.0, abs=0.01)
+
+
+def test_spot_json_carries_the_jump_run(tmp_path: Path) -> None:
+    from stuntsim.jump.spot import solve_release
+    from stuntsim.scenario import load
+
+    text = SCENARIO.format(speed='aircraft_speed = "120 kt"')
+    text += "\n[spot]\nsolve = false\ngroups = 3\ngroup_size = 4\ndate = 2026-06-01\n"
+    text += '\n[[winds]]\naltitude = "0 ft"\nfrom = "90 deg"\nspeed = "10 kt"\n'
+    f = tmp_path / "groups.toml"
+    f.write_text(text)
+    plan = load(f).plan
+    sol = solve_release(plan, "auto", 1, 1.0)
+    run = sol.to_json()["jump_run"]
+    # east at 120 kt into a 10 kt easterly: 110 kt over the ground; USPA 1 500 ft between groups
+    assert run["ground_speed_m_s"] == pytest.approx(110 * KT, rel=1e-6)
+    assert run["separation_m"] == pytest.approx(1500 * FT)
+    assert run["separation_s"] == pytest.approx(1500 * FT / (110 * KT), rel=1e-6)
+    assert [g["index"] for g in run["groups"]] == [1, 2, 3]
+    assert run["heading_magnetic_deg"] == pytest.approx(
+        magnetic_heading_deg(90.0, run["declination_deg"])
+    )
+    assert sol.classic["forward_throw_m"] == 150.0  # 120 kt is not above 120 kt
