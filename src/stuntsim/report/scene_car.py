@@ -307,9 +307,11 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             "chase_distance_m": 9.0,
             "side_azimuth_deg": float(np.degrees(ang)) + 90.0,
             "mounts": {
+                # left-hand drive: the seat 0.37 m left of the centre line, eyes about
+                # 1.2 m above the ground (0.72 m above a 0.52 m CG); an estimate
                 "driver": {
-                    "at": [-0.37, -0.1, 0.55],
-                    "look": [0, 1, -0.08],
+                    "at": [-0.37, -0.1, 0.72],
+                    "look": [0, 1, -0.06],
                     "fov_deg": 75,
                     "hide_body": False,
                 }
