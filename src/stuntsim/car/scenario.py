@@ -38,7 +38,7 @@ class VehicleSection(StrictModel):
     """A preset and any of its figures overridden (SI after parsing)."""
 
     preset: Literal["BMW_E28_M5", "BMW_320i_E21"] = "BMW_E28_M5"
-    mass: Mass | None = Field(None, gt=0.0, le=10_000.0)
+    mass: Mass | None = Field(None, ge=50.0, le=10_000.0)  # estimate: below any road car
     wheelbase: Length | None = Field(None, gt=0.0, le=6.0)
     cg_to_front: Length | None = Field(None, gt=0.0, le=6.0)
     cg_height: Length | None = Field(None, gt=0.0, le=3.0)
@@ -47,8 +47,8 @@ class VehicleSection(StrictModel):
     yaw_inertia: Inertia | None = Field(None, gt=0.0)
     pitch_inertia: Inertia | None = Field(None, gt=0.0)
     roll_inertia: Inertia | None = Field(None, gt=0.0)
-    unsprung_front: Mass | None = Field(None, gt=0.0, le=500.0)
-    unsprung_rear: Mass | None = Field(None, gt=0.0, le=500.0)
+    unsprung_front: Mass | None = Field(None, ge=1.0, le=500.0)
+    unsprung_rear: Mass | None = Field(None, ge=1.0, le=500.0)
     spring_front: Stiffness | None = Field(None, gt=0.0)
     spring_rear: Stiffness | None = Field(None, gt=0.0)
     damper_front: Damping | None = Field(None, ge=0.0)

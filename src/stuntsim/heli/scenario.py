@@ -49,7 +49,7 @@ class AircraftSection(StrictModel):
     preset: Literal["H125"] = "H125"
     mass: Mass | None = Field(
         None,
-        gt=0.0,
+        ge=300.0,  # estimate: below any helicopter's empty mass (none weighs 150 g)
         le=20_000.0,
         description="mass of the aircraft with crew and fuel, WITHOUT the rigs (they are added)",
     )
@@ -68,7 +68,7 @@ class AircraftSection(StrictModel):
     tail_rotor_rpm: float | None = Field(None, gt=100.0, le=10_000.0)
     tail_rotor_blades: int | None = Field(None, ge=2, le=12)
     doors_off: bool = False
-    max_mass: Mass | None = Field(None, gt=0.0, le=20_000.0)
+    max_mass: Mass | None = Field(None, ge=300.0, le=20_000.0)
     rotor_radius: Length | None = Field(None, gt=0.5, le=20.0)
     blade_count: int | None = Field(None, ge=2, le=8)
     blade_chord: Length | None = Field(None, gt=0.01, le=2.0)
@@ -261,8 +261,8 @@ class RigSection(StrictModel):
     """A camera rig on an external mount (docs/heli.md, "Camera rigs")."""
 
     name: str = Field(min_length=1, max_length=40)
-    mass: Mass = Field(gt=0.0, le=1000.0)
-    frontal_area: Area = Field(gt=0.0, le=10.0)
+    mass: Mass = Field(ge=0.05, le=1000.0)  # estimate: below the lightest action camera
+    frontal_area: Area = Field(ge=1e-4, le=10.0)
     drag_coefficient: float = Field(gt=0.0, le=3.0)
     rated_limit_load: Force | None = Field(None, gt=0.0, le=1e6)
     rated_ultimate_load: Force | None = Field(None, gt=0.0, le=1e6)
