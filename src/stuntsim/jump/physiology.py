@@ -1316,7 +1316,7 @@ def check_altitude_class(inp: PhysiologyInputs) -> CheckBatch:
     )  # fmt: skip
 
 
-def _altitude_bands(z: Arr, mask: Arr) -> tuple[Arr, Arr]:
+def _altitude_bands(z: Any, mask: Any) -> tuple[Arr, Arr]:
     """(lower, upper) edges of the runs of True in ``mask`` over the ascending grid ``z``
     (each run spans its first to its last grid point)."""
     m = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
@@ -1336,7 +1336,7 @@ def _time_in_bands(inp: PhysiologyInputs, lo: Arr, hi: Arr, top: Arr, bottom: Ar
     keep = up > dn
     t_up = inp.time_at(np.where(keep, up, top[:, None]))
     t_dn = inp.time_at(np.where(keep, dn, top[:, None]))
-    return np.sum(np.where(keep, t_dn - t_up, 0.0), axis=1)  # type: ignore[no-any-return]
+    return np.sum(np.where(keep, t_dn - t_up, 0.0), axis=1)
 
 
 @_also_profile
