@@ -250,7 +250,7 @@ def test_rig_resonance_by_hand():
     assert f["main rotor 1/rev"] == pytest.approx(6.5)
     assert f["main rotor 3/rev (blade passage)"] == pytest.approx(19.5)
     assert f["tail rotor 2/rev"] == pytest.approx(69.533, abs=1e-3)
-    sep, label, fe = separation(19.0, list(f.items()))
+    sep, _label, fe = separation(19.0, list(f.items()))
     assert sep == pytest.approx(0.5 / 19.5) and fe == 19.5
 
 
