@@ -385,6 +385,14 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
                 {"shape": "box", "at": [0, 0, 0], "size": [0.5, 1.8, 0.3], "color": "#0969da"},
                 {"shape": "box", "at": [0, 0, 0], "size": [1.6, 0.25, 0.2], "color": "#0969da"},
                 {"shape": "sphere", "at": [0, 0.95, 0.05], "radius": 0.15, "color": "#24292f"},
+                # the canopy (a 2.7 m span ram-air wing, drawn over the jumper) once open
+                {
+                    "shape": "box",
+                    "at": [0, 0.4, 3.2],
+                    "size": [2.7, 1.1, 0.3],
+                    "color": "#cf222e",
+                    "show": {"channel": 0, "in": [1, 2, 3]},
+                },
             ],
         },
         "followers": followers,

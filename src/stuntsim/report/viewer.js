@@ -195,7 +195,13 @@
   var bodyInner = new THREE.Group();       // scaled up when seen from afar
   body.add(bodyInner);
   body.rotation.order = "ZXY";
-  bodySpec.parts.forEach(function (p) { var m = part(p); if (m) bodyInner.add(m); });
+  var switched = [];                      // parts shown only for some values of a channel
+  bodySpec.parts.forEach(function (p) {
+    var m = part(p);
+    if (!m) return;
+    bodyInner.add(m);
+    if (p.show) switched.push({node: m, show: p.show});
+  });
   scene.add(body);
   var bodySize = bodySpec.size_m || 2;
   var gauges = (bodySpec.gauges || []).map(function (gs) {
@@ -315,6 +321,9 @@
     cur.att = s.att;
     body.position.copy(cur.pos);
     body.rotation.set(s.att[1] * D2R, s.att[2] * D2R, -s.att[0] * D2R, "ZXY");
+    switched.forEach(function (sw) {
+      sw.node.visible = sw.show.in.indexOf(previous(S.channels[sw.show.channel].values, s.iw)) >= 0;
+    });
     body.updateMatrixWorld(true);
     gauges.forEach(function (g) {
       var base = new THREE.Vector3().fromArray(g.spec.at).applyMatrix4(body.matrixWorld);

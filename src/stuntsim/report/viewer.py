@@ -17,7 +17,8 @@ The scene (SI, world frame x = east, y = north, z = up, metres)::
                          up +, roll deg right side down +; colour = palette index per sample;
                          ground = height of the ground under the body (the drop line)
     palette, legend      colours of the track and their meaning [[colour, text], ...]
-    body                 {parts: [{shape: box|sphere|disc|wheel, at, size|radius|width, color}],
+    body                 {parts: [{shape: box|sphere|disc|wheel, at, size|radius|width, color,
+                          show?: {channel, in: [values]}}],
                           size_m, gauges: [{at (body frame), channel, scale, color}]}
                          body frame x = right, y = forward, z = up, origin = the track point
     followers            [{delay_s, offset_m, color}]: more bodies on the same path, later
