@@ -239,7 +239,9 @@ def heli_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
                 int(s.get("index", len(rows))) + 1,
                 s.get("kind", "") + (f" ({s['name']})" if s.get("name") else ""),
                 d.fmt(s.get("airspeed_m_s"), "speed"),
-                f"{float(s.get('bank_deg') or 0):.0f}°",
+                f"{math.degrees(float(s.get('bank_rad') or 0)):.0f}°"
+                if "bank_rad" in s
+                else f"{float(s.get('bank_deg') or 0):.0f}°",
                 d.fmt(s.get("radius_m"), "distance") if s.get("radius_m") else "—",
                 d.fmt(s.get("descent_rate_m_s"), "vertical_speed")
                 if s.get("descent_rate_m_s") is not None
