@@ -57,7 +57,7 @@ def run(
 ) -> None:
     """Simulate a scenario (jump, heli or car) and print its summary and checks."""
     from stuntsim.report.envelope import envelope
-    from stuntsim.report.export import csv_text, guard_finite
+    from stuntsim.report.export import csv_text, guard_finite, guard_physical
     from stuntsim.scenario import load
 
     set_quiet(quiet)
@@ -71,8 +71,10 @@ def run(
     result = kind.simulate(loaded.plan)
     display = display_for(units)
     outputs: list[Output] = []
+    columns = kind.presenter.trajectory(result)
+    guard_physical(columns, f"the {kind.name} trajectory")  # the solver left the model: error
     if trajectory is not None:
-        outputs.append((trajectory, csv_text(kind.presenter.trajectory(result))))
+        outputs.append((trajectory, csv_text(columns)))
     if report is not None:
         outputs.append((report, render_report(kind, result, display, str(scenario))))
     if kml is not None or gpx is not None:

@@ -106,11 +106,71 @@ def to_json_text(doc: Mapping[str, Any], what: str = "the result") -> str:
     return json.dumps(guard_finite(doc, what), indent=2, ensure_ascii=False, allow_nan=False)
 
 
+# Largest magnitudes a trajectory column may reach, by the unit its name ends with (SI; the
+# same physical ranges as the scenario's quantities, stuntsim.units.RANGES): beyond them the
+# integration has left the model (a 150 g jumper "landing" at 4.6e18 m/s).
+PHYSICAL_BOUNDS = {"_m_s": 2.0e3, "_m": 2.0e7, "_s": 1.0e7, "_m_s2": 1.0e4, "_k": 1.0e4}
+
+
+def guard_physical(columns: Mapping[str, Any], what: str = "the trajectory") -> None:
+    """Raise :class:`NonFiniteResult` when a column whose name ends in a unit of
+    :data:`PHYSICAL_BOUNDS` (speed, length, time) holds infinity, a value beyond its bound, or
+    goes from finite to NaN for the rest of the run, naming the column, the value and the row.
+    NaN elsewhere means "not applicable" (the CSV writes an empty cell)."""
+    import numpy as np
+
+    t = columns.get("t_s")
+    for name, col in columns.items():
+        a = np.asarray(col)
+        if a.dtype.kind not in "fiu" or a.size == 0:
+            continue
+        a = a.astype(float, copy=False).ravel()
+        bound = next(
+            (
+                b
+                for suf, b in sorted(PHYSICAL_BOUNDS.items(), key=lambda kv: -len(kv[0]))
+                if name.lower().endswith(suf)
+            ),
+            None,
+        )
+        if bound is None:
+            continue  # a ratio or a code: NaN may mean "not applicable" (an empty CSV cell)
+        fin = np.isfinite(a)
+        bad = np.isinf(a) | (np.abs(np.where(fin, a, 0.0)) > bound)
+        if fin[0] and not fin[-1]:
+            # finite at the start, NaN from some row to the end: the state went non-finite
+            # (a column NaN from the start, or now and then, means "not applicable")
+            last = int(np.flatnonzero(fin)[-1])
+            bad[last + 1] = True
+        if bad.any():
+            i = int(np.argmax(bad))
+            when = ""
+            if t is not None and np.asarray(t).size > i and name != "t_s":
+                when = f" at t = {float(np.asarray(t).ravel()[i]):.3g} s"
+            value = "not a number" if not np.isfinite(a[i]) else f"{a[i]:.3g}"
+            raise NonFiniteResult(
+                f"{what}: {name} is {value}{when} (row {i}), beyond what the model holds: "
+                "the simulation left its range (check masses, areas and step sizes); "
+                "nothing was written"
+            )
+
+
 # --- CSV -------------------------------------------------------------------------------------
 
 
+def _cell(v: Any) -> Any:
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""  # not applicable: an empty cell, never "nan"
+        if math.isinf(v):
+            raise NonFiniteResult("a trajectory value is infinite; nothing was written")
+        return f"{v:.6g}"
+    return v
+
+
 def csv_text(columns: Mapping[str, Any]) -> str:
-    """Columns of equal length -> CSV text with a header row; floats in repr precision."""
+    """Columns of equal length -> CSV text with a header row; floats to 6 significant digits,
+    NaN (not applicable) as an empty cell; infinity is refused."""
     import numpy as np
 
     names = list(columns)
@@ -122,7 +182,7 @@ def csv_text(columns: Mapping[str, Any]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(names)
     for row in zip(*(a.tolist() for a in arrays), strict=True):
-        w.writerow([f"{v:.6g}" if isinstance(v, float) else v for v in row])
+        w.writerow([_cell(v) for v in row])
     return buf.getvalue()
 
 
