@@ -228,12 +228,33 @@ def jump_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
 # --- heli --------------------------------------------------------------------------------------
 
 
+def _segment_heights(res: Any) -> dict[int, tuple[float, float, float]]:
+    """Per segment (0-based): altitude MSL at its start and end, lowest terrain clearance."""
+    import numpy as np
+
+    from stuntsim.report.viewer import presenter
+
+    tr = presenter("heli").trajectory(res)
+    if "segment" not in tr or "altitude_m" not in tr:
+        return {}
+    seg = np.asarray(tr["segment"], int) - 1  # the trajectory numbers segments from 1
+    alt = np.asarray(tr["altitude_m"], float)
+    clear = np.asarray(tr.get("clearance_m", np.full(len(alt), np.nan)), float)
+    out = {}
+    for k in np.unique(seg):
+        m = np.flatnonzero(seg == k)
+        out[int(k)] = (float(alt[m[0]]), float(alt[m[-1]]), float(np.nanmin(clear[m])))
+    return out
+
+
 def heli_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
     segs = doc.get("segments") or []
+    heights = _segment_heights(res)
     rows: list[list[Any]] = []
     for s in segs:
         if not isinstance(s, dict):
             continue
+        h = heights.get(int(s.get("index", len(rows))))
         rows.append(
             [
                 int(s.get("index", len(rows))) + 1,
@@ -247,10 +268,26 @@ def heli_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
                 if s.get("descent_rate_m_s") is not None
                 else "—",
                 f"{float(s.get('load_factor') or 1):.2f}",
+                "—" if h is None else f"{d.fmt(h[0], 'altitude')} → {d.fmt(h[1], 'altitude')}",
+                "—" if h is None else d.fmt(h[2], "altitude"),
                 "yes" if s.get("in_vrs") else "no",
             ]
         )
-    card = _table(["#", "segment", "airspeed", "bank", "radius", "descent", "n", "VRS"], rows)
+    card = _table(
+        [
+            "#",
+            "segment",
+            "airspeed",
+            "bank",
+            "radius",
+            "descent",
+            "n",
+            "height MSL",
+            "min clearance",
+            "VRS",
+        ],
+        rows,
+    )
     plan = res.plan
     ac = plan.aircraft
     tr = doc.get("terrain") or {}
