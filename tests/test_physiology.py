@@ -519,9 +519,11 @@ def test_batch_of_n_equals_batch_of_one() -> None:
 
 
 def test_margin_sign_matches_ok() -> None:
-    for inp in (jump(25_000.0, licence="C"), jump(45_000.0, oxygen=True, licence="D")):
+    on_edge = jump(10_000.0, licence="military")  # AFI 11-409 "at and above 10,000 ft": fails
+    assert not records(on_edge)["oxygen"].ok
+    for inp in (jump(25_000.0, licence="C"), jump(45_000.0, oxygen=True, licence="D"), on_edge):
         for b in physiology_check_batches(inp):
-            assert ((b.margin >= 0) == b.ok).all() or b.id == "exposure", b.id
+            assert ((b.margin >= 0) == b.ok).all(), b.id
 
 
 def test_former_single_jump_interface() -> None:

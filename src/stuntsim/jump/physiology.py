@@ -914,10 +914,14 @@ def _batch(
     quantity: str | None = None,
     at: Callable[[int], dict[str, float] | None] | None = None,
 ) -> CheckBatch:
+    ok_b = np.broadcast_to(np.asarray(ok, dtype=bool), (n,)).copy()
+    m = np.broadcast_to(np.asarray(margin, dtype=float), (n,))
+    # ok is the authority: a sample on a band edge (1 mm tolerance) keeps the margin's sign
+    m = np.where(ok_b, np.maximum(m, 0.0), np.minimum(m, -1e-12))
     return CheckBatch(
         id=cid,
-        ok=np.broadcast_to(np.asarray(ok, dtype=bool), (n,)).copy(),
-        margin=np.broadcast_to(np.asarray(margin, dtype=float), (n,)).copy(),
+        ok=ok_b,
+        margin=m,
         value=np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy(),
         limit=np.broadcast_to(np.asarray(limit, dtype=float), (n,)).copy(),
         unit=unit,
