@@ -121,3 +121,43 @@ def test_heli_tightest_margin():
     # (300-100)/100 = 2 -> load 0.5; (160-100)/100 = 0.6 -> 0.5; VRS 0.05; (90-100)/100 = -0.1
     assert np.allclose(m, [0.5, 0.5, 0.05, -0.1])
     assert margin_class(m) == [3, 3, 1, 0]
+
+
+def test_monte_carlo_layer_of_a_jump():
+    from stuntsim.report.scene_jump import add_montecarlo
+
+    scene = _scene("haho")
+    ground = scene["track"]["ground"][0]
+    rng = np.random.default_rng(7)
+    n = 9000  # more than the 4000 drawn: every third sample
+    cols = {
+        "landing_east_m": rng.normal(50.0, 30.0, n),
+        "landing_north_m": rng.normal(-20.0, 10.0, n),
+        "open_east_m": rng.normal(0.0, 100.0, n),
+        "open_north_m": rng.normal(0.0, 100.0, n),
+        "open_altitude_m": rng.normal(7000.0, 50.0, n),
+    }
+    cols["landing_east_m"][0] = np.nan  # a failed sample is left out, not drawn at NaN
+    summary = {
+        "mean_east_m": 50.0,
+        "mean_north_m": -20.0,
+        "ellipse95": {"semi_major_m": 73.4, "semi_minor_m": 24.5, "azimuth_deg": 90.0},
+    }
+    add_montecarlo(scene, cols, summary)
+    clouds = [o for o in scene["objects"] if o.get("layer") == "montecarlo"]
+    assert [len(c["points"]) for c in clouds] == [2999, 3000]
+    landings = np.array(clouds[0]["points"])
+    assert np.allclose(landings[:, 2], ground + 1.0)  # on the ground
+    assert np.mean(landings[:, 0]) == pytest.approx(50.0, abs=2.0)
+    assert np.array(clouds[1]["points"])[:, 2].mean() == pytest.approx(7000.0, abs=5.0)
+    ell = next(
+        o
+        for o in scene["objects"]
+        if o["type"] == "line" and o.get("closed") and o["color"] == "#cf222e"
+    )
+    pts = np.array(ell["points"])
+    # azimuth 90 deg: the major axis runs east-west about the mean landing point
+    assert np.ptp(pts[:, 0]) == pytest.approx(2 * 73.4, abs=0.1)
+    assert np.ptp(pts[:, 1]) == pytest.approx(2 * 24.5, abs=0.1)
+    assert np.mean(pts[:, 0]) == pytest.approx(50.0, abs=0.1)
+    json.dumps(scene, allow_nan=False)

@@ -420,7 +420,7 @@ def add_montecarlo(scene: dict[str, Any], columns: Any, summary: dict[str, Any])
             return
         ce, cn = np.asarray(columns[ke], float), np.asarray(columns[kn], float)
         cu = np.asarray(columns[ku], float) if ku and ku in columns else np.full(len(ce), z)
-        step = max(1, len(ce) // 4000)
+        step = max(1, -(-len(ce) // 4000))  # ceil: at most 4000 points
         pts = np.column_stack([ce, cn, cu])[::step]
         pts = pts[np.all(np.isfinite(pts), axis=1)]
         objs.append(
