@@ -145,7 +145,12 @@ def _deg(v: float) -> float:
 
 def summary(res: Any, console: Any, display: Any) -> None:
     plan = res.plan
-    console.print(f"[bold]{res.name}[/]  ({plan.vehicle.name}; {plan.ground.describe()})")
+    from rich.markup import escape as rich_escape
+
+    console.print(
+        f"[bold]{rich_escape(res.name)}[/]  "
+        + rich_escape(f"({plan.vehicle.name}; {plan.ground.describe()})")
+    )
     rows = [
         (
             "entry speed",

@@ -8,9 +8,10 @@ from stuntsim.report.summary import kv_table
 
 
 def spot_summary(plan: Any, sol: Any, console: Any, d: Any) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    console.print(f"[bold]{plan.name}[/]  —  release point ({sol.mode.upper()})")
+    console.print(f"[bold]{escape(plan.name)}[/]  —  release point ({sol.mode.upper()})")
     rows = [
         ("release point", f"{d.fmt(sol.east_m, 'distance')} E, {d.fmt(sol.north_m, 'distance')} N"),
         ("lat, lon", f"{sol.lat:.5f}, {sol.lon:.5f}"),
@@ -76,6 +77,26 @@ def jump_run_summary(run: Any, console: Any, d: Any) -> None:
     rows = [
         ("heading", f"{run.heading_true_deg:05.1f}° true, {mag}"),
         ("ground speed", d.fmt(run.ground_speed_m_s, "speed")),
+    ]
+    if run.indicated_airspeed_m_s is not None and run.true_airspeed_m_s is not None:
+        rows.append(
+            (
+                "airspeed",
+                f"{d.fmt(run.true_airspeed_m_s, 'speed')} true = "
+                f"{d.fmt(run.indicated_airspeed_m_s, 'speed')} indicated (calibrated)",
+            )
+        )
+    if run.exit_pressure_altitude_m is not None:
+        fl = run.exit_pressure_altitude_m / 30.48
+        rows.append(
+            (
+                "exit",
+                f"{d.fmt(run.exit_altitude_msl_m, 'altitude')} MSL, "
+                f"{d.fmt(run.exit_altitude_agl_m, 'altitude')} AGL, FL{fl:03.0f} "
+                "(pressure altitude)",
+            )
+        )
+    rows += [
         (
             "separation",
             f"{d.fmt(run.separation_m, 'distance')} = {run.separation_s:.1f} s at the ground speed",
