@@ -277,3 +277,19 @@ def test_spot_json_carries_the_jump_run(tmp_path: Path) -> None:
         magnetic_heading_deg(90.0, run["declination_deg"])
     )
     assert sol.classic["forward_throw_m"] == 150.0  # 120 kt is not above 120 kt
+
+
+def test_jump_run_gives_what_the_pilot_flies(tmp_path: Path) -> None:
+    from stuntsim.scenario import load
+
+    f = tmp_path / "ias.toml"
+    f.write_text(SCENARIO.format(speed='indicated_airspeed = "130 kt"'))
+    from stuntsim.jump.spot import solve_release
+
+    plan = load(f).plan
+    run = solve_release(plan, "auto", 1, 1.0).jump_run
+    # the indicated airspeed comes back from the true one (the scenario gave 130 kt), and the
+    # exit reads FL250 on the altimeter (pressure altitude 7 620 m')
+    assert run.indicated_airspeed_m_s == pytest.approx(130 * KT, rel=1e-9)
+    assert run.exit_pressure_altitude_m == pytest.approx(7620.0, abs=0.01)
+    assert run.exit_altitude_agl_m == pytest.approx(7629.14 - 1500 * FT, abs=0.05)

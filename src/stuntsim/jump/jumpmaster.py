@@ -374,6 +374,12 @@ class JumpRun:
     reachable_radius_m: float | None = None
     magnetic_source: str | None = None
     notes: list[str] = field(default_factory=list)
+    # what the pilot flies: the exit as altimeter and airspeed indicator show it
+    true_airspeed_m_s: float | None = None
+    indicated_airspeed_m_s: float | None = None  # calibrated, from the day's p and T at exit
+    exit_altitude_msl_m: float | None = None
+    exit_altitude_agl_m: float | None = None
+    exit_pressure_altitude_m: float | None = None  # geopotential: /30.48 is the flight level
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -506,7 +512,25 @@ def jump_run_for(plan: Any, sol: Any, day: _dt.date | None = None) -> JumpRun:
     )
     if decl is None:
         run.notes.append(f"no magnetic heading: WMM2025 does not cover {when.isoformat()}")
-    return run
+    from dataclasses import replace
+
+    from stuntsim.jump.physiology import pressure_altitude_of
+
+    atm = plan.air.atmosphere
+    z = float(plan.exit_altitude)
+    p, t = float(atm.pressure(z)), float(atm.temperature(z))
+    try:
+        ias: float | None = tas_to_cas(float(plan.aircraft_speed), p, t)
+    except ValueError:
+        ias = None
+    return replace(
+        run,
+        true_airspeed_m_s=float(plan.aircraft_speed),
+        indicated_airspeed_m_s=ias,
+        exit_altitude_msl_m=z,
+        exit_altitude_agl_m=z - float(plan.site.elevation),
+        exit_pressure_altitude_m=float(pressure_altitude_of(p)),
+    )
 
 
 # =============================================================================================
