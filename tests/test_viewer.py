@@ -138,10 +138,18 @@ def test_monte_carlo_layer_of_a_jump():
         "open_altitude_m": rng.normal(7000.0, 50.0, n),
     }
     cols["landing_east_m"][0] = np.nan  # a failed sample is left out, not drawn at NaN
-    summary = {
-        "mean_east_m": 50.0,
-        "mean_north_m": -20.0,
-        "ellipse95": {"semi_major_m": 73.4, "semi_minor_m": 24.5, "azimuth_deg": 90.0},
+    summary = {  # the shape of the jump's summarize(): azimuth in rad
+        "landing": {
+            "mean_east_m": 50.0,
+            "mean_north_m": -20.0,
+            "ellipse95": {"semi_major_m": 73.4, "semi_minor_m": 24.5, "azimuth_rad": math.pi / 2},
+        },
+        "opening": {
+            "mean_east_m": 0.0,
+            "mean_north_m": 0.0,
+            "ellipse95": {"semi_major_m": 245.0, "semi_minor_m": 244.0, "azimuth_rad": 0.3},
+        },
+        "open_altitude_m": {"p05": 6918.0, "p50": 7000.0, "p95": 7082.0},
     }
     add_montecarlo(scene, cols, summary)
     clouds = [o for o in scene["objects"] if o.get("layer") == "montecarlo"]
@@ -160,4 +168,6 @@ def test_monte_carlo_layer_of_a_jump():
     assert np.ptp(pts[:, 0]) == pytest.approx(2 * 73.4, abs=0.1)
     assert np.ptp(pts[:, 1]) == pytest.approx(2 * 24.5, abs=0.1)
     assert np.mean(pts[:, 0]) == pytest.approx(50.0, abs=0.1)
+    opening = [o for o in scene["objects"] if o["type"] == "line" and o["color"] == "#0969da"]
+    assert len(opening) == 1 and np.allclose(np.array(opening[0]["points"])[:, 2], 7000.0)
     json.dumps(scene, allow_nan=False)

@@ -408,6 +408,29 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     }
 
 
+def _ellipse_layer(
+    objs: list[dict[str, Any]], block: dict[str, Any], z: float, colour: str, text: str
+) -> None:
+    """A dispersion's 95 % ellipse (``ellipse95``: semi-axes, azimuth in rad or deg) about its
+    mean point, at height z."""
+    el = block.get("ellipse95")
+    if not isinstance(el, dict) or "semi_major_m" not in el:
+        return
+    if el.get("azimuth_deg") is not None:
+        az = float(el["azimuth_deg"])
+    else:
+        az = math.degrees(float(el.get("azimuth_rad") or 0.0))
+    me = float(block.get("mean_east_m", el.get("centre_east_m", 0.0)) or 0.0)
+    mn = float(block.get("mean_north_m", el.get("centre_north_m", 0.0)) or 0.0)
+    a, b = float(el["semi_major_m"]), float(el["semi_minor_m"])
+    if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(me) and math.isfinite(mn)):
+        return
+    objs.append(
+        {"type": "line", "closed": True, "color": colour, "points": ellipse(me, mn, z, a, b, az)}
+    )
+    objs.append({"type": "label", "at": [me, mn, z + 0.5], "text": text, "color": colour})
+
+
 def add_montecarlo(scene: dict[str, Any], columns: Any, summary: dict[str, Any]) -> dict[str, Any]:
     """The Monte Carlo layer: the cloud of landings (and opening points when the driver kept
     them) and the 95 % ellipse about the mean landing point. Columns are the per-sample arrays
@@ -436,33 +459,16 @@ def add_montecarlo(scene: dict[str, Any], columns: Any, summary: dict[str, Any])
     cloud("landing_east_m", "landing_north_m", None, "#cf222e", ground + 1.0)
     cloud("open_east_m", "open_north_m", "open_altitude_m", "#0969da", ground)
     cloud("deploy_east_m", "deploy_north_m", "deploy_altitude_m", "#0969da", ground)
-    el = summary.get("ellipse95") if isinstance(summary, dict) else None
-    if isinstance(el, dict) and "semi_major_m" in el:
-        me = float(summary.get("mean_east_m", el.get("centre_east_m", 0.0)) or 0.0)
-        mn = float(summary.get("mean_north_m", el.get("centre_north_m", 0.0)) or 0.0)
-        objs.append(
-            {
-                "type": "line",
-                "closed": True,
-                "color": "#cf222e",
-                "points": ellipse(
-                    me,
-                    mn,
-                    ground + 1.5,
-                    float(el["semi_major_m"]),
-                    float(el["semi_minor_m"]),
-                    float(el.get("azimuth_deg", 0)),
-                ),
-            }
-        )
-        objs.append(
-            {
-                "type": "label",
-                "at": [me, mn, ground + 2],
-                "text": "95 % ellipse",
-                "color": "#cf222e",
-            }
-        )
+    if not isinstance(summary, dict):
+        summary = {}
+    # the landing dispersion: summary["landing"] (the jump's summarize) or the summary itself
+    landing = summary.get("landing") if isinstance(summary.get("landing"), dict) else summary
+    _ellipse_layer(objs, landing, ground + 1.5, "#cf222e", "95 % ellipse (landings)")
+    opening = summary.get("opening")
+    if isinstance(opening, dict):
+        z = summary.get("open_altitude_m")
+        zo = float(z.get("p50", ground)) if isinstance(z, dict) else ground
+        _ellipse_layer(objs, opening, zo, "#0969da", "95 % ellipse (openings)")
     scene["legend"].append(["#cf222e", "Monte Carlo landings, 95 % ellipse"])
     scene["legend"].append(["#0969da", "Monte Carlo opening points"])
     return scene
