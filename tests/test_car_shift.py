@@ -82,24 +82,41 @@ def test_shift_window_on_the_cue_and_the_unloaded_phase():
     # cue at 1.0 s; shift needs 0.2 + 1.0042 + 0.15 = 1.3542 s -> done at 2.354 s.
     # sample 0: rear wheels off 1.5-2.8 s -> window 2.354-2.8 s (0.446 s)
     # sample 1: off 1.5-2.2 s -> 0.154 s short
-    yaw, fz, carrier, gear, clutch = _histories([1.5, 1.5], [2.8, 2.2])
-    cb = shift_window(T, yaw, np.full(2, -np.pi), fz, carrier, gear, clutch, ShiftSpec(), GEARBOX)
+    # sample 2: off 1.5-2.4 s -> a 0.046 s window, under the 0.1 s a driver can hit
+    yaw, fz, carrier, gear, clutch = _histories([1.5, 1.5, 1.5], [2.8, 2.2, 2.4])
+    possible = ShiftSpec(require_shift=False)  # only whether a window exists
+    cb = shift_window(T, yaw, np.full(3, -np.pi), fz, carrier, gear, clutch, possible, GEARBOX)
     assert cb.id == "shift_window" and cb.severity == "fail"
-    assert list(cb.ok) == [True, False]
+    assert list(cb.ok) == [True, False, False]
     need = 0.2 + 1.0042 + 0.15
     # time grid 2 ms: events known to one step
     assert cb.value[0] == pytest.approx(2.8 - (1.0 + need), abs=0.005)
     assert cb.value[1] == pytest.approx(2.2 - (1.0 + need), abs=0.005)
-    assert cb.margin[0] == pytest.approx(cb.value[0] / need, rel=0.01)
-    assert cb.margin[1] < 0
+    assert cb.value[2] == pytest.approx(2.4 - (1.0 + need), abs=0.005)
+    assert cb.limit[0] == pytest.approx(0.1)
+    assert cb.margin[0] == pytest.approx((cb.value[0] - 0.1) / need, rel=0.01)
+    assert cb.margin[1] < 0 and cb.margin[2] < 0
     msg, advice = cb.describe(1)
     assert "short" in msg and advice is not None and "longer" in advice
+    assert "shorter than the 0.10 s" in cb.describe(2)[0]
     assert cb.record(0).ok and cb.record(0).advice is None
     # "all four": the front wheels never leave the ground here -> no window at all
     cb4 = shift_window(
-        T, yaw, np.full(2, -np.pi), fz, carrier, gear, clutch, ShiftSpec(unloaded="all"), GEARBOX
+        T,
+        yaw,
+        np.full(3, -np.pi),
+        fz,
+        carrier,
+        gear,
+        clutch,
+        ShiftSpec(unloaded="all", require_shift=False),
+        GEARBOX,
     )
     assert not cb4.ok.any() and "never leave the ground" in cb4.describe(0)[0]
+    # by default the run itself must do the shift: reverse held to the end fails
+    cbd = shift_window(T, yaw, np.full(3, -np.pi), fz, carrier, gear, clutch, ShiftSpec(), GEARBOX)
+    assert not cbd.ok[0] and "never selects first" in cbd.describe(0)[0]
+    assert "plan the shift" in cbd.describe(0)[1]
 
 
 def test_a_planned_shift_must_respect_the_synchroniser_and_the_window():
@@ -125,7 +142,8 @@ def test_neutral_before_the_cue_keeps_the_shaft_speed_it_had():
     yaw, fz, carrier, gear, clutch = _histories([1.5], [2.8])
     carrier[0, T < 0.5] = 2.0 / 0.31
     gear[0, T >= 0.5] = 0.0
-    cb = shift_window(T, yaw, np.full(1, -np.pi), fz, carrier, gear, clutch, ShiftSpec(), GEARBOX)
+    spec = ShiftSpec(require_shift=False)
+    cb = shift_window(T, yaw, np.full(1, -np.pi), fz, carrier, gear, clutch, spec, GEARBOX)
     need = 0.2 + 0.5742 + 0.15
     assert cb.value[0] == pytest.approx(2.8 - (1.0 + need), abs=0.005)
 

@@ -210,6 +210,7 @@ class ShiftSection(StrictModel):
     lever_out: Time = Field(0.10, ge=0.0, le=2.0)
     lever_across: Time = Field(0.10, ge=0.0, le=2.0)
     clutch_up: Time = Field(0.15, ge=0.0, le=2.0)
+    min_window: Time = Field(0.10, ge=0.0, le=2.0)
     input_inertia: Inertia | None = Field(None, gt=0.0, le=1.0)
     cone_friction: float | None = Field(None, gt=0.0, le=0.5)
     cone_radius: Length | None = Field(None, gt=0.0, le=0.2)

@@ -52,7 +52,8 @@ give the whole duration.
   must come up while the driven wheels are unloaded (both rear tyres off the ground; all four
   with ``unloaded = "all"``). The window is the unloaded phase after the earliest completion
   t_cue + t_shift, from max(phase start, t_cue + t_shift) to the phase end; it must be at least
-  0 s long, and a planned clutch-up (read from the driver inputs) must lie inside it.
+  0.1 s long (estimate: the shortest window a driver can hit), the run must select first after
+  the cue, and its clutch-up (read from the driver inputs) must lie inside the window.
 - :func:`clutch_mismatch`: at each clutch engagement in gear, the engine / gearbox-input speed
   mismatch and the slip of a loaded rear wheel it causes, against the slip at the Magic
   Formula peak (caution).
@@ -163,6 +164,9 @@ class ShiftSpec:
     lever_out_s: float = 0.10  # estimate: reverse to neutral
     lever_across_s: float = 0.10  # estimate: through the gate onto the first-gear cone
     clutch_up_s: float = 0.15  # estimate: pedal up to the bite point
+    min_window_s: float = 0.10  # estimate: shortest clutch-up window a driver can hit (about
+    #   twice the timing scatter of a rehearsed driver on a felt cue)
+    require_shift: bool = True  # the run itself must select the gear and let the clutch up
 
     def wheels(self) -> list[int]:
         return [2, 3] if self.unloaded == "driven" else [0, 1, 2, 3]
@@ -305,6 +309,7 @@ class WindowInfo:
     planned_up: float | None = None
     too_early: float | None = None  # the planned gear-in precedes this earliest possible time
     up_outside: bool = False
+    not_done: bool = False  # the run never selects the gear after the cue
 
 
 def shift_window(
@@ -324,9 +329,11 @@ def shift_window(
 
     t_done = t_cue + t_shift (t_shift from :func:`shift_timing` at the cue); the window is the
     unloaded phase [a, b] with the most time after t_done: W = b - max(a, t_done). Value: W (s),
-    limit 0 s; margin W / t_shift (>= 0 passes; negative: the fraction of the shift time that
-    is missing). A plan whose driver inputs select the gear earlier than the synchroniser
-    allows, or let the clutch up outside [max(a, t_done), b], fails.
+    limit ``spec.min_window_s`` (0.1 s, estimate: the shortest window a driver can hit); margin
+    (W - limit) / t_shift (>= 0 passes; negative: the fraction of the shift time missing). A
+    run that never selects the gear after the cue (``spec.require_shift``), whose driver inputs
+    select it earlier than the synchroniser allows, or let the clutch up outside
+    [max(a, t_done), b], fails.
     """
     t = np.asarray(t, dtype=float)
     B = yaw.shape[0]
@@ -373,9 +380,13 @@ def shift_window(
         d.window = (max(a, t_done), e)
         value[b] = w
         scale = max(float(need[b]), 1e-3)
-        margin[b] = max(w / scale, -1.0)
-        good = w >= 0.0
+        margin[b] = max((w - spec.min_window_s) / scale, -1.0)
+        good = w >= spec.min_window_s
         t_in, t_up = _planned_clutch_up(t, gear[b], clutch[b], float(t_cue[b]), spec.to_gear)
+        if t_in is None and spec.require_shift:
+            d.not_done = True
+            good = False
+            margin[b] = min(margin[b], -1.0)
         if t_in is not None:
             d.planned_in, d.planned_up = t_in, t_up
             earliest_in = float(t_cue[b] + timing.to_gear_in[b])
@@ -413,19 +424,27 @@ def shift_window(
             f"{d.t_done:.2f} s at the earliest; {spec.what_unloaded()} off the ground "
             f"{a:.2f}-{e:.2f} s"
         )
-        if w >= 0:
-            msg += f" -> clutch up between {lo:.2f} and {hi:.2f} s ({w:.2f} s to spare)"
+        need_w = spec.min_window_s
+        if w >= need_w:
+            msg += f" -> clutch up between {lo:.2f} and {hi:.2f} s (a {w:.2f} s window)"
+        elif w >= 0:
+            msg += (
+                f" -> a {w:.2f} s window to let the clutch up, shorter than the {need_w:.2f} s a "
+                "driver can hit"
+            )
         else:
             msg += f" -> {-w:.2f} s short"
         if d.planned_in is not None:
             msg += f"; planned: first gear at {d.planned_in:.2f} s"
             if d.planned_up is not None:
                 msg += f", clutch up at {d.planned_up:.2f} s"
+        elif d.not_done:
+            msg += "; the run never selects first after the cue (the shift is not done)"
         if ok[i]:
             return msg, None
         advice: list[str] = []
-        if w < 0:
-            short = -w
+        if w < need_w:
+            short = need_w - w
             sync = float(timing.sync[i])
             advice.append(
                 f"the {spec.what_unloaded()} must stay off the ground {short:.2f} s longer "
@@ -442,8 +461,13 @@ def shift_window(
                 f"select first no earlier than {d.too_early:.2f} s "
                 f"({float(timing.to_gear_in[i]):.2f} s after the cue)"
             )
-        if d.up_outside and w >= 0:
+        if d.up_outside and w >= need_w:
             advice.append(f"let the clutch up between {lo:.2f} and {hi:.2f} s")
+        if d.not_done:
+            advice.append(
+                f"plan the shift: [[driver]] keyframes after the cue with gear = {spec.to_gear} "
+                "and the clutch coming up, inside the run"
+            )
         return msg, "; ".join(advice) or None
 
     def at(i: int) -> dict[str, float] | None:
@@ -463,7 +487,7 @@ def shift_window(
         ok=ok,
         margin=margin,
         value=value,
-        limit=np.zeros(B),
+        limit=np.full(B, spec.min_window_s),
         unit="s",
         source=SRC_SHIFT_WINDOW,
         severity="fail",
@@ -605,6 +629,7 @@ def build_shift_spec(section: Any, targets: Any | None = None) -> ShiftSpec:
             lever_out_s=float(section.lever_out),
             lever_across_s=float(section.lever_across),
             clutch_up_s=float(section.clutch_up),
+            min_window_s=float(getattr(section, "min_window", 0.10)),
         )
     if (
         spec.duration is None
