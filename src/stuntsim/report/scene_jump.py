@@ -462,7 +462,9 @@ def add_montecarlo(scene: dict[str, Any], columns: Any, summary: dict[str, Any])
     if not isinstance(summary, dict):
         summary = {}
     # the landing dispersion: summary["landing"] (the jump's summarize) or the summary itself
-    landing = summary.get("landing") if isinstance(summary.get("landing"), dict) else summary
+    landing: dict[str, Any] = summary.get("landing") or summary
+    if not isinstance(landing, dict):
+        landing = summary
     _ellipse_layer(objs, landing, ground + 1.5, "#cf222e", "95 % ellipse (landings)")
     opening = summary.get("opening")
     if isinstance(opening, dict):
