@@ -562,6 +562,24 @@ def _cues(plan: CarPlan, spec: PlannerSpec, x: np.ndarray, result: Any) -> list[
                 else None,
             }
         )
+    # the timing a stunt coordinator compares plans by: when the rotation is done against when
+    # the front axle reaches the top nosing, and how long the driven wheels are off
+    turn = abs(float(getattr(result, "turn_rad", np.pi) or np.pi))
+    done = np.nonzero(np.abs(yaw) >= turn - np.radians(2.0))[0]
+    a = plan.vehicle.cg_to_front
+    front = xs[:, 1] + a * np.cos(xs[:, 2])
+    over = np.nonzero(front >= edge)[0] if np.isfinite(edge) else np.array([], dtype=int)
+    if len(done) and len(over):
+        t_done, t_over = float(t[int(done[0])]), float(t[int(over[0])])
+        out.append(
+            {
+                "action": "rotation done (within 2 deg of the turn) before the front axle "
+                "reaches the top nosing",
+                "t_s": t_done,
+                "lead_s": t_over - t_done,
+                "front_axle_at_nosing_s": t_over,
+            }
+        )
     sw = next((c for c in result.checks if c.id == "shift_window"), None)
     if sw is not None and sw.at:
         a = sw.at

@@ -101,6 +101,9 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
     edge = getattr(plan.ground, "edge_north", None)
     console.print(f"[bold]{escape(plan.name)}[/]: car-plan")
     console.print(escape(QUESTION))
+    describe = getattr(plan.ground, "describe", None)
+    if callable(describe):
+        console.print(f"ground: {escape(str(describe()))}")
     console.print(
         f"searched {out.n_evaluated} candidate plans in {out.generations} generations, each with "
         f"{1 + out.spec.jitter_samples} jitter rows ({escape(out.spec.jitter_source)})"
@@ -113,8 +116,15 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
     else:
         console.print(
             f"[red]no GO plan found[/] in the ranges given: the best plan is {v} "
-            f"(worst margin {out.objective:+.3f})"
+            f"(worst margin {out.objective:+.3f}). What binds there:"
         )
+        for c in res.checks:
+            if not c.ok and c.severity == "fail":
+                limit = "" if c.limit is None else f" (limit {f'{c.limit:g} {c.unit}'.strip()})"
+                console.print(
+                    f"  [red]{c.id}[/]{escape(limit)}: {escape(c.message)}"
+                    + (f" [italic]-> {escape(c.advice)}[/]" if c.advice else "")
+                )
     # the plan
     t = Table(title="The plan as the driver uses it (distances: CG to the top nosing)")
     t.add_column("action")
@@ -130,12 +140,17 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
         if key is not None and key in band_by:
             b = band_by[key].band
             tol = f"{_fmt(key, b.lo_ok)} .. {_fmt(key, b.hi_ok)}"
+        if "lead_s" in c:
+            tol = f"{c['lead_s']:.2f} s before the front axle is over the nosing"
         if "clutch_up_after_cue_s" in c:
             a, e = c["clutch_up_after_cue_s"]
             tol = (
                 f"clutch up {a:.2f}-{e:.2f} s after the cue (the shift takes "
                 f"{c['shift_s']:.2f} s)" + (f"; planned {tol}" if tol else "")
             )
+            if "driven_wheels_off_s" in c:
+                u0, u1 = c["driven_wheels_off_s"]
+                tol += f"; driven wheels off {u1 - u0:.2f} s"
         t.add_row(escape(c["action"]), where, when, escape(tol))
     console.print(t)
     by_key = {fp.key: float(x) for fp, x in zip(out.spec.free, out.x, strict=True)}
@@ -177,6 +192,12 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
                 else ""
             )
         )
+        if out.feasible and lo < 0.9:
+            console.print(
+                "[yellow]caution[/]: fewer than 90 % of the jittered copies pass (lower 95 % "
+                f"bound {lo:.2f}): this plan needs cues hit more precisely than the scatter "
+                "assumed; rehearse to the bands above, or change the ground for more margin"
+            )
     if out.binding:
         total = sum(out.binding.values())
         console.print(
