@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLES, assert_clean_error, run_cli
 
 EXAMPLE = EXAMPLES / "fallout-heli-spiral.toml"
@@ -95,13 +97,23 @@ def test_example_runs_offline_with_json_and_report(tmp_path):
         "power_available_w",
         "in_vrs",
     }
-    assert [s["kind"] for s in doc["segments"]] == ["straight", "waypoints", "spiral"]
+    assert [s["kind"] for s in doc["segments"]] == ["straight", "waypoints", "straight", "spiral"]
     for s in doc["segments"]:
         assert seg_keys <= set(s)
     assert {r["name"] for r in doc["rig_loads"]} == {"nose mount", "side mount"}
     for r in doc["rig_loads"]:
         assert {"name", "limit_load_n", "ultimate_load_n", "rated_load_n", "margin"} <= set(r)
         assert r["ultimate_load_n"] == r["limit_load_n"] * 1.5  # 14 CFR 27.303
+        cert = r["certification"]
+        assert {"limit_n", "ultimate_n", "moment_n_m", "margin", "case"} <= set(cert)
+        assert len(cert["limit_n"]) == len(cert["ultimate_n"]) == len(cert["moment_n_m"]) == 3
+    # the example passes on the certification basis: the side mount is rated 3,500 N; its
+    # governing case is +3.5 g at Vne (2,231 N inertia + 1,753 N air + the wake under the disc)
+    side = next(r for r in doc["rig_loads"] if r["name"] == "side mount")["certification"]
+    assert side["case"] == "manoeuvre +3.5 g at 155 kt"
+    assert side["limit_n"][0] == pytest.approx(-1752.5, abs=2.0)
+    assert 0.0 < side["margin"] < 0.1
+    assert doc["verdict"] == "GO"
     ids = {c["id"] for c in doc["checks"]}
     assert CHECK_IDS <= ids
     for c in doc["checks"]:

@@ -24,7 +24,9 @@ from stuntsim.heli.terrain import lowest_point, terrain_under
 from stuntsim.heli.vrs import OperatingPoints
 
 
-def vne_ias(ac: Aircraft, pressure_altitude, power_off, mounts: float | None = None):
+def vne_ias(
+    ac: Aircraft, pressure_altitude: Any, power_off: Any, mounts: float | None = None
+) -> Any:
     """Placard Vne (IAS, m/s) at pressure altitude Hp (m), power on or off:
 
         Vne_on = Vne0 - k Hp,     Vne_off = Vne0_off - k_off Hp
@@ -43,7 +45,7 @@ def vne_ias(ac: Aircraft, pressure_altitude, power_off, mounts: float | None = N
     return v
 
 
-def tip_mach_vne_tas(ac: Aircraft, temperature) -> np.ndarray:
+def tip_mach_vne_tas(ac: Aircraft, temperature: Any) -> np.ndarray:
     """TAS at which the advancing tip reaches M_tip: M_tip sqrt(gamma R T) - Omega R (m/s)."""
     a = np.sqrt(GAMMA_AIR * R_AIR * np.asarray(temperature, dtype=float))
     return ac.tip_mach_limit * a - ac.tip_speed

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ class Balance:
 
 
 def balance(
-    aircraft_mass,
+    aircraft_mass: Any,
     aircraft_x: float,
     aircraft_y: float,
     rigs: Sequence[tuple[float, float, float]],

@@ -15,6 +15,8 @@ The margin (>= 0 outside) is the largest of the normalised distances to the thre
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from stuntsim.constants import FT
@@ -22,7 +24,7 @@ from stuntsim.constants import FT
 H_REF = 100.0 * FT
 
 
-def hv_margin(speed, height, hv_speed, hv_upper, hv_lower) -> np.ndarray:
+def hv_margin(speed: Any, height: Any, hv_speed: Any, hv_upper: Any, hv_lower: Any) -> np.ndarray:
     """Margin to the avoid region at IAS ``speed`` (m/s) and skid height ``height`` (m)."""
     v = np.asarray(speed, dtype=float)
     h = np.asarray(height, dtype=float)
@@ -35,7 +37,7 @@ def hv_margin(speed, height, hv_speed, hv_upper, hv_lower) -> np.ndarray:
     return np.maximum(np.maximum((h - up) / H_REF, (lo - h) / H_REF), (v - vc) / vc)
 
 
-def boundary(hv_speed, hv_upper, hv_lower) -> tuple[np.ndarray, np.ndarray]:
+def boundary(hv_speed: Any, hv_upper: Any, hv_lower: Any) -> tuple[np.ndarray, np.ndarray]:
     """The region's outline (speed, height) for plotting: upper boundary out, lower back."""
     vs = np.asarray(hv_speed, dtype=float)
     return (

@@ -17,7 +17,7 @@ KIND: StuntKind[HeliScenario, HeliPlan, HeliResult] = StuntKind(
     model=HeliScenario,
     build=build_plan,
     simulate=simulate,
-    presenter=presenter,  # type: ignore[arg-type]
+    presenter=presenter,
     montecarlo=MONTECARLO,
 )
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -136,7 +137,7 @@ def certify(
     base_u = np.stack([-v, np.zeros_like(v), wake], axis=-1)
     zeros = np.zeros_like(v)
 
-    def inertia(nz):
+    def inertia(nz: Any) -> Any:
         return np.stack([zeros, zeros, w * np.asarray(nz) + zeros], axis=-1)
 
     flight: list[tuple[str, np.ndarray]] = []
@@ -202,7 +203,7 @@ def rating_needed(mount: MountSpec, cert: Certification) -> float:
 
 
 def speed_for_zero_margin(
-    mount: MountSpec, speed_limit: float, gust_dn_of, downwash_of
+    mount: MountSpec, speed_limit: float, gust_dn_of: Any, downwash_of: Any
 ) -> float | None:
     """The highest mount Vne (m/s) at which every flight case passes, or None when even the
     hover cases fail (then no speed limit helps). Bisection on the airspeed limit."""

@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -63,22 +64,22 @@ def max_path_samples() -> int:
 
 
 # --- coordinated-turn formulas ---------------------------------------------------------------
-def turn_radius(airspeed, bank, g: float = G0):
+def turn_radius(airspeed: Any, bank: Any, g: float = G0) -> Any:
     """R = V^2 / (g tan(bank))."""
     return np.asarray(airspeed, dtype=float) ** 2 / (g * np.tan(bank))
 
 
-def turn_rate(airspeed, bank, g: float = G0):
+def turn_rate(airspeed: Any, bank: Any, g: float = G0) -> Any:
     """omega = g tan(bank) / V (rad/s)."""
     return g * np.tan(bank) / np.asarray(airspeed, dtype=float)
 
 
-def bank_for_radius(airspeed, radius, g: float = G0):
+def bank_for_radius(airspeed: Any, radius: Any, g: float = G0) -> Any:
     """bank = atan(V^2 / (g R))."""
     return np.arctan(np.asarray(airspeed, dtype=float) ** 2 / (g * np.asarray(radius, dtype=float)))
 
 
-def turn_load_factor(bank):
+def turn_load_factor(bank: Any) -> Any:
     """n = 1 / cos(bank)."""
     return 1.0 / np.cos(bank)
 
@@ -173,16 +174,16 @@ class PathError(ValueError):
         self.field = field
 
 
-def _wind(wind, z):
+def _wind(wind: Any, z: Any) -> Any:
     e, n = wind.at(z)
     return np.stack([e, n], axis=-1)
 
 
-def _wind_gradient(wind, z, dz: float = 0.5):
+def _wind_gradient(wind: Any, z: Any, dz: float = 0.5) -> Any:
     return (_wind(wind, z + dz) - _wind(wind, z - dz)) / (2.0 * dz)
 
 
-def _cumtrapz(y, x):
+def _cumtrapz(y: Any, x: Any) -> Any:
     out = np.zeros_like(y)
     if len(x) > 1:
         dx = np.diff(x)[:, None] if y.ndim == 2 else np.diff(x)
@@ -190,7 +191,9 @@ def _cumtrapz(y, x):
     return out
 
 
-def fly_air_segment(seg: AirSegment, p0, heading0: float, t0: float, wind, dt: float):
+def fly_air_segment(
+    seg: AirSegment, p0: Any, heading0: float, t0: float, wind: Any, dt: float
+) -> Any:
     """Samples of an air-mass segment over [0, duration] (inclusive), vectorised in time."""
     duration, descent_rate = seg.resolve(heading0)
     n = max(2, math.ceil(duration / dt) + 1)
@@ -239,15 +242,15 @@ class _Arc:
         return abs(self.sweep) * self.r
 
 
-def _left(u):
+def _left(u: Any) -> Any:
     return np.array([-u[1], u[0]])
 
 
-def _cross(a, b) -> float:
+def _cross(a: Any, b: Any) -> float:
     return float(a[0] * b[1] - a[1] * b[0])
 
 
-def _entry_turn(p0, d0, target, r):
+def _entry_turn(p0: Any, d0: Any, target: Any, r: Any) -> Any:
     """Arc from p0 (direction d0) turning toward ``target`` until the tangent points at it;
     None when the target is already straight ahead."""
     to = target - p0
@@ -268,7 +271,7 @@ def _entry_turn(p0, d0, target, r):
     return _Arc(c, r, th0, sweep)
 
 
-def _arc_end(arc: _Arc):
+def _arc_end(arc: _Arc) -> Any:
     th = arc.th0 + arc.sweep
     p = arc.c + arc.r * np.array([math.cos(th), math.sin(th)])
     radial = np.array([math.cos(th), math.sin(th)])
@@ -276,7 +279,7 @@ def _arc_end(arc: _Arc):
     return p, u
 
 
-def waypoint_geometry(p0, d0, points, r, index: int = 0):
+def waypoint_geometry(p0: Any, d0: Any, points: Any, r: Any, index: int = 0) -> Any:
     """Lines and fly-by arcs from p0 (unit direction d0) through ``points`` (K, 2).
 
     Returns (primitives, stations) where stations[k] is the along-track distance at which the
@@ -365,7 +368,7 @@ def waypoint_geometry(p0, d0, points, r, index: int = 0):
     return prims, np.array(stations)
 
 
-def _sample_geometry(prims, s):
+def _sample_geometry(prims: Any, s: Any) -> Any:
     """Position (N,2), unit tangent (N,2) and signed curvature (N,) (+ = left) at distances s."""
     pos = np.zeros((len(s), 2))
     tan = np.zeros((len(s), 2))
@@ -389,7 +392,9 @@ def _sample_geometry(prims, s):
     return pos, tan, curv
 
 
-def fly_waypoints(seg: WaypointSegment, p0, d0, t0: float, wind, ds: float, index: int = 0):
+def fly_waypoints(
+    seg: WaypointSegment, p0: Any, d0: Any, t0: float, wind: Any, ds: float, index: int = 0
+) -> Any:
     """Samples of a waypoint chase, vectorised along the track; returns arrays and the radius."""
     pts = np.asarray(seg.points, dtype=float)
     zs = np.concatenate([[p0[2]], pts[:, 2]])
@@ -464,13 +469,13 @@ def _check_samples(n: float, total: int, index: int) -> None:
 def fly_transition(
     s0: FlightState,
     s1: FlightState,
-    p0,
+    p0: Any,
     heading0: float,
     t0: float,
-    wind,
+    wind: Any,
     dt: float,
     lim: TransitionLimits,
-):
+) -> Any:
     """Samples of the transition from state s0 to s1, or None when there is nothing to change.
 
     Airspeed V, bank phi and descent rate w ramp linearly over
@@ -513,7 +518,9 @@ def fly_transition(
     return t0 + tau, pos, v_ground, v_air, acc, psi
 
 
-def fly_ground_turn(seg: AirSegment, p0, track0, heading0: float, t0: float, wind, dt: float):
+def fly_ground_turn(
+    seg: AirSegment, p0: Any, track0: Any, heading0: float, t0: float, wind: Any, dt: float
+) -> Any:
     """A turn or spiral held as a circle over the ground at constant ground speed.
 
     The circle has the radius R = V^2 / (g tan(bank)) of the same turn in calm air and the
@@ -564,10 +571,10 @@ def fly_ground_turn(seg: AirSegment, p0, track0, heading0: float, t0: float, win
 
 
 def fly(
-    segments,
-    start_pos,
+    segments: Any,
+    start_pos: Any,
     start_heading: float,
-    wind,
+    wind: Any,
     dt: float = 0.25,
     transitions: TransitionLimits | None = None,
 ) -> Path:
@@ -669,7 +676,7 @@ def _ground_rate(seg: AirSegment) -> float:
     return 0.0
 
 
-def _waypoint_length(seg: WaypointSegment, p0, d0) -> float:
+def _waypoint_length(seg: WaypointSegment, p0: Any, d0: Any) -> float:
     """Length of the polyline start -> waypoints (a lower bound of the flown track, used to cap
     the samples before the geometry is built)."""
     pts = np.concatenate([np.asarray(p0, dtype=float)[None, :2], seg.points[:, :2]])

@@ -42,6 +42,7 @@ P_shaft = P_main / eta (tail rotor, gearbox, accessories).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -53,12 +54,12 @@ RHO0 = 1.225  # kg/m^3, sea-level density of the U.S. Standard Atmosphere 1976
 _DESCENT_POLY = (1.15, -1.125, -1.372, -1.718, -0.655)
 
 
-def hover_induced_velocity(thrust, rho, area) -> np.ndarray:
+def hover_induced_velocity(thrust: Any, rho: Any, area: Any) -> np.ndarray:
     """v_h = sqrt(T / (2 rho A)) (actuator-disc momentum theory, Leishman 2006 ch. 2)."""
     return np.sqrt(np.asarray(thrust, dtype=float) / (2.0 * np.asarray(rho, dtype=float) * area))
 
 
-def axial_induced_velocity_ratio(z) -> np.ndarray:
+def axial_induced_velocity_ratio(z: Any) -> np.ndarray:
     """Ideal induced velocity v_i / v_h in purely axial flight, z = V_c / v_h (climb positive).
 
     - climb (z >= 0): momentum theory, v/v_h = -z/2 + sqrt(z^2/4 + 1);
@@ -73,7 +74,7 @@ def axial_induced_velocity_ratio(z) -> np.ndarray:
     return np.where(z >= 0.0, climb, np.where(z >= -2.0, emp, wind))
 
 
-def glauert_root(x, z, iterations: int = 55) -> np.ndarray:
+def glauert_root(x: Any, z: Any, iterations: int = 55) -> np.ndarray:
     """The positive root v of v^2 (x^2 + (z + v)^2) = 1 (normalised Glauert equation).
 
     The left side is increasing in v whenever z >= 0 or x^2 >= z^2/8 (its derivative is
@@ -95,7 +96,7 @@ def glauert_root(x, z, iterations: int = 55) -> np.ndarray:
     return 0.5 * (lo + hi)
 
 
-def induced_velocity_ratio(x, z) -> np.ndarray:
+def induced_velocity_ratio(x: Any, z: Any) -> np.ndarray:
     """Ideal induced velocity v_i / v_h at edgewise speed x = V_par / v_h and axial speed
     z = V_perp / v_h (positive = air flowing down through the disc, as in a climb).
 
@@ -118,7 +119,7 @@ def induced_velocity_ratio(x, z) -> np.ndarray:
     return np.where(unique, v_gl, blend)
 
 
-def profile_power(ac: Aircraft, rho, mu) -> np.ndarray:
+def profile_power(ac: Aircraft, rho: Any, mu: Any) -> np.ndarray:
     """P_0 = (sigma Cd0 / 8) rho A (Omega R)^3 (1 + K mu^2) (blade-element estimate with uniform
     Cd0; Leishman 2006, ch. 5)."""
     mu = np.asarray(mu, dtype=float)
@@ -126,7 +127,7 @@ def profile_power(ac: Aircraft, rho, mu) -> np.ndarray:
     return np.asarray(rho, dtype=float) * p0 * (1.0 + ac.profile_mu_factor * mu * mu)
 
 
-def power_available(ac: Aircraft, rho) -> np.ndarray:
+def power_available(ac: Aircraft, rho: Any) -> np.ndarray:
     """Engine shaft power available: P_rating (rho / rho0)^x, capped by the gearbox limit.
 
     A turboshaft at its temperature limit loses power roughly in proportion to the air density
@@ -156,7 +157,7 @@ class RotorState:
     shaft: np.ndarray  # W, engine shaft power required (main / eta when positive, else main)
 
 
-def thrust_vector(ac: Aircraft, rho, v_air, specific_force) -> np.ndarray:
+def thrust_vector(ac: Aircraft, rho: Any, v_air: Any, specific_force: Any) -> np.ndarray:
     """Rotor force T = m f + (1/2) rho f_A |V| V: the mass times the specific force
     f = a - g plus the balance of the fuselage drag -(1/2) rho f_A |V| V."""
     v_air = np.asarray(v_air, dtype=float)
@@ -167,7 +168,7 @@ def thrust_vector(ac: Aircraft, rho, v_air, specific_force) -> np.ndarray:
     )
 
 
-def rotor_state(ac: Aircraft, rho, v_air, thrust_vec) -> RotorState:
+def rotor_state(ac: Aircraft, rho: Any, v_air: Any, thrust_vec: Any) -> RotorState:
     """Momentum-theory power for rotor force ``thrust_vec`` (..., 3) and air velocity of the
     aircraft ``v_air`` (..., 3) (east, north, up), at density ``rho`` (...)."""
     rho = np.asarray(rho, dtype=float)
@@ -196,7 +197,7 @@ def rotor_state(ac: Aircraft, rho, v_air, thrust_vec) -> RotorState:
     )
 
 
-def download_factor(v_par, v_perp, v_i) -> np.ndarray:
+def download_factor(v_par: Any, v_perp: Any, v_i: Any) -> np.ndarray:
     """Share of the hover download left at this wake skew: cos^2(chi), with the wake skew angle
     tan(chi) = V_par / (V_perp + v_i) (the wake leaves the disc at chi from its normal and is
     swept clear of the fuselage as it skews back; Leishman 2006, ch. 2 and 5). Zero when the net
@@ -207,7 +208,7 @@ def download_factor(v_par, v_perp, v_i) -> np.ndarray:
     return np.where(down > 0.0, d2 / np.maximum(d2 + vp * vp, 1e-12), 0.0)
 
 
-def steady_specific_force(load_factor, g: float = G0) -> np.ndarray:
+def steady_specific_force(load_factor: Any, g: float = G0) -> np.ndarray:
     """Specific force (east, north, up) of a steady coordinated turn flown northward with
     constant vertical speed: lateral g sqrt(n^2 - 1), vertical g (n = 1/cos(bank))."""
     n = np.asarray(load_factor, dtype=float)
@@ -215,7 +216,9 @@ def steady_specific_force(load_factor, g: float = G0) -> np.ndarray:
     return np.stack([lat, np.zeros_like(lat), np.full_like(lat, g)], axis=-1)
 
 
-def steady_flight(ac: Aircraft, rho, airspeed, descent_rate=0.0, load_factor=1.0) -> RotorState:
+def steady_flight(
+    ac: Aircraft, rho: Any, airspeed: Any, descent_rate: Any = 0.0, load_factor: Any = 1.0
+) -> RotorState:
     """Rotor state in steady flight: horizontal true airspeed ``airspeed``, vertical speed
     ``-descent_rate`` through the air, coordinated turn of load factor n (1 = straight)."""
     rho, v, vd, n = np.broadcast_arrays(
@@ -226,12 +229,12 @@ def steady_flight(ac: Aircraft, rho, airspeed, descent_rate=0.0, load_factor=1.0
     return rotor_state(ac, rho, v_air, thrust_vector(ac, rho, v_air, f))
 
 
-def hover_power(ac: Aircraft, rho) -> RotorState:
+def hover_power(ac: Aircraft, rho: Any) -> RotorState:
     """Hover out of ground effect, no wind (fuselage download included)."""
     return steady_flight(ac, rho, 0.0, 0.0, 1.0)
 
 
-def hover_ceiling_oge(ac: Aircraft, atmosphere, z_max: float = 9000.0) -> float:
+def hover_ceiling_oge(ac: Aircraft, atmosphere: Any, z_max: float = 9000.0) -> float:
     """Highest geometric altitude (m MSL) at which the shaft power to hover out of ground
     effect is no more than the power available; NaN if it cannot hover at sea level, z_max if it
     can hover everywhere below z_max."""
@@ -249,7 +252,12 @@ def hover_ceiling_oge(ac: Aircraft, atmosphere, z_max: float = 9000.0) -> float:
 
 
 def autorotation_descent_rate(
-    ac: Aircraft, rho, airspeed, load_factor=1.0, max_rate: float = 60.0, step: float = 0.2
+    ac: Aircraft,
+    rho: Any,
+    airspeed: Any,
+    load_factor: Any = 1.0,
+    max_rate: float = 60.0,
+    step: float = 0.2,
 ) -> np.ndarray:
     """Steady power-off descent rate (m/s): the smallest descent rate at which the main rotor
     needs no power (P_main = 0) at this horizontal airspeed and load factor.
@@ -289,7 +297,9 @@ def autorotation_descent_rate(
     return out.reshape(shape)
 
 
-def gust_load_factor_increment(ac: Aircraft, rho, state: RotorState, gust_speed) -> np.ndarray:
+def gust_load_factor_increment(
+    ac: Aircraft, rho: Any, state: RotorState, gust_speed: Any
+) -> np.ndarray:
     """Load-factor increment from a sharp-edged vertical gust U (quasi-steady rotor response).
 
     Blade-element theory gives dC_T/d(lambda) = -sigma a / 4 (Leishman 2006, ch. 3, from

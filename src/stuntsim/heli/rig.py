@@ -29,6 +29,7 @@ is the second figure beside the certification basis (check ``rig_path_load``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -80,12 +81,14 @@ class RigLoad:
     load: np.ndarray  # N, worst-case mount load at every path sample
 
 
-def dynamic_pressure(rho, speed) -> np.ndarray:
+def dynamic_pressure(rho: Any, speed: Any) -> np.ndarray:
     """q = (1/2) rho V^2 (Pa)."""
     return 0.5 * np.asarray(rho, dtype=float) * np.asarray(speed, dtype=float) ** 2
 
 
-def mount_force(rig: Rig, rho, u, specific_force) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def mount_force(
+    rig: Rig, rho: Any, u: Any, specific_force: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(|F_mount|, air load, inertial load) for relative air velocity u (N, 3) and specific
     force f (N, 3)."""
     speed = np.linalg.norm(u, axis=-1)
@@ -99,12 +102,12 @@ def mount_force(rig: Rig, rho, u, specific_force) -> tuple[np.ndarray, np.ndarra
 
 def rig_loads(
     rig: Rig,
-    rho,
-    v_air,
-    specific_force,
-    thrust_normal,
-    v_i,
-    gust_dn,
+    rho: Any,
+    v_air: Any,
+    specific_force: Any,
+    thrust_normal: Any,
+    v_i: Any,
+    gust_dn: Any,
     gust_speed: float,
     rotor_radius: float,
     g: float = 9.80665,

@@ -8,7 +8,7 @@ terrain (a DEM that does not cover the path) is checked when the plan is built.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -352,7 +352,7 @@ class Dist(StrictModel):
         return self
 
 
-def _dist_of(kind: str, relative: bool = False):
+def _dist_of(kind: str, relative: bool = False) -> Any:
     """A Dist whose amounts are parsed as ``kind`` quantities (or fractions '5 %')."""
     from typing import Annotated
 

@@ -25,9 +25,9 @@ class Terrain(Protocol):
     source: str
     vertical_error: float | None
 
-    def height(self, east, north) -> np.ndarray: ...
+    def height(self, east: Any, north: Any) -> np.ndarray: ...
 
-    def covers(self, east, north) -> np.ndarray: ...
+    def covers(self, east: Any, north: Any) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,10 @@ class FlatTerrain:
     source: str = "flat ground"
     vertical_error: float | None = 0.0
 
-    def height(self, east, north) -> np.ndarray:
+    def height(self, east: Any, north: Any) -> np.ndarray:
         return np.full(np.broadcast(np.asarray(east), np.asarray(north)).shape, self.elevation)
 
-    def covers(self, east, north) -> np.ndarray:
+    def covers(self, east: Any, north: Any) -> np.ndarray:
         return np.ones(np.broadcast(np.asarray(east), np.asarray(north)).shape, dtype=bool)
 
 
@@ -57,14 +57,14 @@ class DemTerrain:
     def source(self) -> str:
         return self.grid.source
 
-    def latlon(self, east, north):
+    def latlon(self, east: Any, north: Any) -> Any:
         return self.site.to_geodetic(east, north, 0.0)
 
-    def height(self, east, north) -> np.ndarray:
+    def height(self, east: Any, north: Any) -> np.ndarray:
         lat, lon = self.latlon(east, north)
         return self.grid.sample(lat, lon)
 
-    def covers(self, east, north) -> np.ndarray:
+    def covers(self, east: Any, north: Any) -> np.ndarray:
         lat, lon = self.latlon(east, north)
         return self.grid.covers(lat, lon)
 
@@ -78,7 +78,7 @@ def corridor_offsets(radius: float) -> np.ndarray:
     return np.concatenate(rings)
 
 
-def corridor_points(east, north, radius: float) -> tuple[np.ndarray, np.ndarray]:
+def corridor_points(east: Any, north: Any, radius: float) -> tuple[np.ndarray, np.ndarray]:
     """(N, K) east and north coordinates of the corridor samples around each path point."""
     off = corridor_offsets(radius)
     return (
@@ -87,14 +87,14 @@ def corridor_points(east, north, radius: float) -> tuple[np.ndarray, np.ndarray]
     )
 
 
-def terrain_under(terrain: Terrain, east, north, radius: float) -> np.ndarray:
+def terrain_under(terrain: Terrain, east: Any, north: Any, radius: float) -> np.ndarray:
     """Highest terrain (m MSL) within ``radius`` of each point (N,)."""
     e, n = corridor_points(east, north, radius)
     h = terrain.height(e.ravel(), n.ravel()).reshape(e.shape)
     return np.max(h, axis=-1)
 
 
-def lowest_point(altitude, tilt, rotor_radius: float, hub_height: float) -> np.ndarray:
+def lowest_point(altitude: Any, tilt: Any, rotor_radius: float, hub_height: float) -> np.ndarray:
     """Altitude of the aircraft's lowest point: min(hub - hub_height, hub - R sin(tilt))."""
     alt = np.asarray(altitude, dtype=float)
     return alt - np.maximum(hub_height, rotor_radius * np.sin(np.asarray(tilt, dtype=float)))

@@ -14,7 +14,7 @@ Criteria are pluggable: anything with ``name``, ``source``, ``margin(op)`` and `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -70,7 +70,7 @@ class JohnsonBoundary:
         "speed, closing at 0.95 v_h edgewise speed (v_h scaled by sqrt(n)); elliptic fit"
     )
 
-    def _ellipse(self, x, z):
+    def _ellipse(self, x: Any, z: Any) -> Any:
         zm = 0.5 * (self.onset + self.end)
         h = 0.5 * (self.end - self.onset)
         return (np.asarray(x) / self.closing_speed) ** 2 + ((np.asarray(z) - zm) / h) ** 2
@@ -78,7 +78,7 @@ class JohnsonBoundary:
     def margin(self, op: OperatingPoints) -> np.ndarray:
         return np.sqrt(self._ellipse(op.x, op.z)) - 1.0
 
-    def contains(self, x, z) -> np.ndarray:
+    def contains(self, x: Any, z: Any) -> np.ndarray:
         return self._ellipse(x, z) <= 1.0
 
     def boundary(self, v_h: float = 10.0) -> tuple[np.ndarray, np.ndarray]:

@@ -244,7 +244,7 @@ def summary(res: Any, console: Any, d: Any) -> None:
 
 
 # --- HTML ----------------------------------------------------------------------------------------
-def _segment_lines(ax, res: Any) -> None:
+def _segment_lines(ax: Any, res: Any) -> None:
     seg = res.samples["segment"]
     t = res.samples["t_s"]
     starts = np.flatnonzero(np.diff(seg)) + 1
@@ -252,7 +252,7 @@ def _segment_lines(ax, res: Any) -> None:
         ax.axvline(t[k], color="0.6", lw=0.7, ls="--")
 
 
-def _by_segment(ax, res: Any, x, y, **kw) -> None:
+def _by_segment(ax: Any, res: Any, x: Any, y: Any, **kw: Any) -> None:
     seg = res.samples["segment"]
     for i in np.unique(seg):
         idx = np.flatnonzero(seg == i)
@@ -262,7 +262,7 @@ def _by_segment(ax, res: Any, x, y, **kw) -> None:
         ax.plot(x[idx[0] : hi], y[idx[0] : hi], color=_colour(int(i)), label=label, **kw)
 
 
-def _terrain_grid(res: Any, n: int = 80, mask=None, pad_min: float = 300.0):
+def _terrain_grid(res: Any, n: int = 80, mask: Any = None, pad_min: float = 300.0) -> Any:
     """Terrain heights on a regular east/north grid around the path, or the samples in
     ``mask`` (None for flat ground)."""
     from stuntsim.heli.terrain import DemTerrain
@@ -282,7 +282,7 @@ def _terrain_grid(res: Any, n: int = 80, mask=None, pad_min: float = 300.0):
     return ee, nnn, h
 
 
-def _plan_view(res: Any, d: Any, mask, pad_min: float, title: str = "") -> Any:
+def _plan_view(res: Any, d: Any, mask: Any, pad_min: float, title: str = "") -> Any:
     """Plan view of the samples in ``mask`` over terrain contours (display units)."""
     from stuntsim.report.html import new_figure
 
@@ -434,7 +434,7 @@ def report_sections(res: Any, d: Any) -> list[Any]:
     sections.append(Section("Path over the terrain (plan view)", figures=figs, note=note))
 
     # 3-D view
-    import mpl_toolkits.mplot3d  # noqa: F401  (registers the 3d projection)
+    import mpl_toolkits.mplot3d  # type: ignore[import-untyped]  # noqa: F401  (3d projection)
 
     e = d.value(s["east_m"], "distance")
     nn = d.value(s["north_m"], "distance")
