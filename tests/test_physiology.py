@@ -570,3 +570,31 @@ def test_cold_time_below_the_limit_is_the_time_above_its_altitude() -> None:
     expect = float(inp.time_at(z20)[0])
     assert 20.0 < expect < 60.0
     assert f"and {expect:.0f} s are spent below -20 °C" in records(inp)["cold"].message
+
+
+def test_a_cold_day_raises_the_pressure_altitude_and_the_oxygen_rule() -> None:
+    # 14 800 ft MSL on an ISA-20 K day: the hydrostatic column is ~7.5 % shorter per pascal
+    # (T about 266 K instead of 286 K on average below it), so the pressure there is that of
+    # about 14 800 ft x 286/266 = 15 900 ft in the standard atmosphere: above 15 000 ft, and
+    # 14 CFR 91.211(a)(3) applies to cabin pressure altitude. Range +-400 ft for the lapse
+    # details of the hand estimate.
+    cold = standard(-20.0)
+    z = 14_800 * FT
+    inp = PhysiologyInputs.build(
+        PhysiologyConfig(licence="A", cabin=CabinProfile((-900.0, 0.0), (0.0, z))),
+        cold,
+        0.0,
+        exit_altitude_m=z,
+        deploy_t_s=50.0,
+        deploy_altitude_m=1200.0,
+        open_t_s=53.0,
+        open_altitude_m=1100.0,
+        landing_t_s=300.0,
+        peak_opening_g=4.0,
+        miss_distance_m=5.0,
+    )
+    hp = float(inp.pressure_altitude(z)) / FT
+    assert hp == pytest.approx(15_900.0, abs=400.0)
+    assert not records(inp)["oxygen"].ok
+    # the same exit on a standard day stays in the crew-only band
+    assert records(jump(14_750.0, licence="A"))["oxygen"].ok
