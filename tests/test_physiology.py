@@ -598,3 +598,12 @@ def test_a_cold_day_raises_the_pressure_altitude_and_the_oxygen_rule() -> None:
     assert not records(inp)["oxygen"].ok
     # the same exit on a standard day stays in the crew-only band
     assert records(jump(14_750.0, licence="A"))["oxygen"].ok
+
+
+def test_tuc_at_is_where_the_jumper_passes_15000_ft() -> None:
+    inp = jump(25_000.0, licence="C")
+    at = records(inp)["tuc"].at
+    assert at is not None
+    # FL150 on a standard day: z = r0 H / (r0 - H) with H = 4 572 m' (1 mm: table inversion)
+    assert at["altitude_m"] == pytest.approx(geometric(15_000 * FT), abs=1e-3)
+    assert at["t_s"] == pytest.approx(float(inp.time_at(geometric(15_000 * FT))[0]))

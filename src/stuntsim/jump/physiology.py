@@ -557,8 +557,11 @@ class PhysiologyInputs:
         t = np.where(zz >= z0, t0, t)
         return np.where(zz <= z3, t3, t)
 
-    def position_at(self, i: int, t: float) -> dict[str, float] | None:
-        """East/north/altitude of sample ``i`` at time ``t`` (linear between events)."""
+    def position_at(
+        self, i: int, t: float, altitude_m: float | None = None
+    ) -> dict[str, float] | None:
+        """East/north of sample ``i`` at time ``t`` (linear between events) and its altitude
+        (``altitude_m`` when the caller knows it, else linear between events)."""
         if not math.isfinite(t):
             return None
         g = self._segments()
@@ -576,7 +579,9 @@ class PhysiologyInputs:
             "t_s": float(t),
             "east_m": float(np.interp(t, tk, e[keep][order])),
             "north_m": float(np.interp(t, tk, nn[keep][order])),
-            "altitude_m": float(np.interp(t, np.sort(ts), zs[np.argsort(ts)])),
+            "altitude_m": float(np.interp(t, np.sort(ts), zs[np.argsort(ts)]))
+            if altitude_m is None
+            else float(altitude_m),
         }
 
 
@@ -1174,7 +1179,7 @@ def check_tuc(inp: PhysiologyInputs) -> CheckBatch:
     def at(i: int) -> dict[str, float] | None:
         if not above[i]:
             return None
-        return inp.position_at(i, float(inp.time_at(z_floor)[i]))
+        return inp.position_at(i, float(inp.time_at(z_floor)[i]), z_floor)
 
     return _batch(
         "tuc", ok, margin, t_above, limit, "s", TUC_SOURCE, severity, describe, inp.n, at=at
@@ -1412,7 +1417,7 @@ def check_cold(inp: PhysiologyInputs) -> CheckBatch:
     def at(i: int) -> dict[str, float] | None:
         k = int(np.argmin(temp_c[: int(k_exit[i]) + 1]))
         z_c = float(top[i]) if t_exit_c[i] <= temp_c[k] else float(z[k])
-        return inp.position_at(i, float(inp.time_at(z_c)[i]))
+        return inp.position_at(i, float(inp.time_at(z_c)[i]), z_c)
 
     return _batch(
         "cold", ok, margin, value, lim_k, "K", WIND_CHILL_SOURCE, "caution", describe, inp.n,
