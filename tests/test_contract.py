@@ -77,6 +77,17 @@ def test_every_kind_has_an_example_and_every_example_a_kind():
     assert set(EXAMPLES_BY_KIND) <= set(REGISTRY)
 
 
+def test_every_kind_has_an_example_with_an_uncertainty_table():
+    """So that ``mc`` is exercised for every kind, not only its clean refusal."""
+    for kind in REGISTRY:
+        with_table = [
+            p
+            for p in EXAMPLES_BY_KIND.get(kind, [])
+            if "uncertainty" in tomllib.loads(p.read_text())
+        ]
+        assert with_table, f"kind {kind!r}: no example in examples/ has an [uncertainty] table"
+
+
 # --- in-process command line -------------------------------------------------------------------
 
 
