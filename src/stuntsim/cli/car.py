@@ -39,7 +39,7 @@ def car_plan(
     as a driver uses it: cones, entry speed, cues, tolerance bands and the zones outside them."""
     from stuntsim.car.planner import build_planner, plan_search
     from stuntsim.errors import ScenarioError
-    from stuntsim.report.car_plan import plan_summary, plan_to_json
+    from stuntsim.report.car_plan import plan_sections, plan_summary, plan_to_json
     from stuntsim.report.envelope import head, merge
     from stuntsim.scenario import load
 
@@ -54,7 +54,9 @@ def car_plan(
     out = plan_search(plan, spec, loaded.model)
     display = display_for(units)
     if report is not None:
-        html = render_report(loaded.kind, out.result, display, f"{scenario} (car-plan)")
+        html = render_report(
+            loaded.kind, out.result, display, f"{scenario} (car-plan)", plan_sections(out)
+        )
         write_outputs([(report, html)])
     if json_out:
         doc = head("car", out.plan.name, out.result.checks)

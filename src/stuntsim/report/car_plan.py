@@ -232,3 +232,50 @@ def _outside_text(key: str, o: Any, edge: float | None) -> str:
                 f"{z['north_max_m'] - edge:.1f} m past the nosing"
             )
     return txt
+
+
+def plan_sections(out: Any) -> list[Any]:
+    """The report's planner section: the cues and the tolerance bands (escaped HTML tables)."""
+    from html import escape as h
+
+    from stuntsim.report.html import Section
+
+    rows = []
+    for c in out.cues:
+        where = f"{c['distance_m']:.1f} m" if c.get("distance_m") is not None else ""
+        when = f"{c['t_s']:.2f} s" if c.get("t_s") is not None else ""
+        rows.append(f"<tr><td>{h(c['action'])}</td><td>{where}</td><td>{when}</td></tr>")
+    cues = (
+        "<table><tr><th>action</th><th>where (CG to the top nosing)</th><th>when</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+    brows = []
+    for b in out.bands:
+        key = b.param.key
+
+        def side(o: Any, key: str = key) -> str:
+            if o is None:
+                return "fine to the end of the range"
+            fails = ", ".join(c.id for c in o.failing if c.severity == "fail")
+            return f"at {_fmt(key, o.value)}: {fails or '-'}"
+
+        brows.append(
+            f"<tr><td>{h(b.param.label)}</td><td>{_fmt(key, b.band.value)}</td>"
+            f"<td>{_fmt(key, b.band.lo_ok)}</td><td>{_fmt(key, b.band.hi_ok)}</td>"
+            f"<td>{h(side(b.below))}</td><td>{h(side(b.above))}</td></tr>"
+        )
+    bands = (
+        "<table><tr><th>parameter</th><th>plan</th><th>works from</th><th>to</th>"
+        "<th>just below</th><th>just above</th></tr>" + "".join(brows) + "</table>"
+        if brows
+        else "<p>No bands: the best plan found is not feasible.</p>"
+    )
+    note = QUESTION
+    r = out.robustness
+    if r.get("n"):
+        note += (
+            f" Robustness: {r['passed']}/{r['n']} jittered copies pass every fail check "
+            f"(95 % CI {r['p_go_ci'][0]:.2f}-{r['p_go_ci'][1]:.2f})."
+        )
+    return [Section("Planner: the plan as the driver uses it", html=cues + bands, note=note)]
