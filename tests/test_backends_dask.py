@@ -96,3 +96,18 @@ def test_a_killed_worker_is_replaced_and_the_run_is_identical(job, local_result,
 def test_a_different_seed_differs_on_dask_too(job, local_result, cluster):
     stats = run_montecarlo(replace(job, seed=7, full=False), N, cluster)
     assert stats.columns["range_m"][0] != local_result[0].columns["range_m"][0]
+
+
+def test_an_external_scheduler_gives_the_same_bits(job, local_result):
+    import logging
+
+    import distributed
+
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    ) as external:  # fmt: skip
+        with DaskBackend(scheduler=external.scheduler_address) as backend:
+            assert backend.workers == 2
+            stats = run_montecarlo(replace(job, full=False), N, backend, chunk_size=SEED_BLOCK)
+    _same(stats, local_result[0])
