@@ -243,3 +243,8 @@ def test_closed_pipe_loses_no_file(tmp_path):
     assert p1.returncode in (0, 141)  # 141: stdout closed (documented in docs/errors.md)
     assert report.exists() and report.stat().st_size > 1000
     assert not any(p.suffix == ".tmp" for p in tmp_path.iterdir())
+
+
+def test_shell_completion_script(capsys):
+    rc, out, _ = main(capsys, "--show-completion", "bash")
+    assert rc == 0 and "_stuntsim_completion" in out and "complete " in out

@@ -32,7 +32,7 @@ app = typer.Typer(
     name="stuntsim",
     help="Plan film stunts and high-altitude jumps with real physics.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (README, docs/errors.md)
     pretty_exceptions_enable=False,
 )
 
