@@ -1,5 +1,5 @@
 """Rotor performance: momentum theory against its closed forms, the H125 preset against its
-published figures (stuntsim reference §6)."""
+published figures (Airbus H125 technical data)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from stuntsim.heli.aircraft import G0, H125, H125_HOVER_CEILING_OGE
 from stuntsim.units import FT, KT
 from stuntsim.world.atmosphere import standard
 
-RHO0 = 1.225  # USSA 1976 sea level (reference §1)
+RHO0 = 1.225  # USSA 1976 sea level (NOAA-S/T 76-1562)
 
 # An ideal rotor: no induced-power factor, no profile drag, no fuselage drag, no losses, so the
 # model reduces to the actuator disc of momentum theory.
@@ -135,7 +135,7 @@ def test_level_flight_power_matches_the_textbook_sum():
 
 
 def test_turn_scales_thrust_by_load_factor():
-    # In a coordinated turn the rotor carries n W, so v_h grows as sqrt(n) (reference §6).
+    # In a coordinated turn the rotor carries n W, so v_h grows as sqrt(n) (Johnson 2005).
     n = 1 / math.cos(math.radians(45))
     st1 = perf.steady_flight(IDEAL, RHO0, 30.0, 0.0, 1.0)
     st2 = perf.steady_flight(IDEAL, RHO0, 30.0, 0.0, n)
@@ -144,7 +144,7 @@ def test_turn_scales_thrust_by_load_factor():
 
 
 def test_power_available_lapse():
-    # P_av = P_rating (rho/rho0)^x: x = 1 by default; 847 shp at sea level (reference §6).
+    # P_av = P_rating (rho/rho0)^x: x = 1 by default; 847 shp at sea level (Airbus H125 data).
     assert float(perf.power_available(H125, RHO0)) == pytest.approx(847 * 745.6999, rel=1e-6)
     assert float(perf.power_available(H125, RHO0 / 2)) == pytest.approx(847 * 745.6999 / 2, 1e-6)
     capped = replace(H125, transmission_limit=500e3)
@@ -152,7 +152,7 @@ def test_power_available_lapse():
 
 
 def test_hover_ceiling_against_the_published_figure():
-    # Published hover ceiling 11,100 ft (reference §6: no weight or ground-effect qualifier,
+    # Published hover ceiling 11,100 ft (Airbus H125 data: no weight or ground-effect qualifier,
     # unsure), read here as OGE at maximum weight, ISA. Our model gives about 11,100 ft with a
     # 4 % fuselage download (12,300 ft without it). The closeness is partly luck. The
     # tolerance is the model's own uncertainty: varying each estimated figure over a plausible

@@ -1,4 +1,4 @@
-"""Vortex ring state: Johnson's boundary (NASA/TP-2005-213477, reference §6) and the path check."""
+"""Vortex ring state: Johnson's boundary (NASA/TP-2005-213477) and the path check."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def test_the_criterion_is_pluggable(tmp_path):
 
 
 def test_vrs_scales_v_h_with_load_factor(tmp_path):
-    # In a turn the rotor carries n W and v_h grows with sqrt(n) (Johnson; reference §6): the
+    # In a turn the rotor carries n W and v_h grows with sqrt(n) (Johnson 2005): the
     # normalised descent z of the same descent rate falls by 1/sqrt(n) (n = 1/cos 60 = 2),
     # give or take the disc tilt and wind-free drag terms (2 %).
     straight = _run(tmp_path, SLOW.format(speed="20 kt"))

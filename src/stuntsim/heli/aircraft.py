@@ -104,12 +104,13 @@ class Aircraft:
 
 
 H125_SOURCES: dict[str, str] = {
-    "max_mass": "2,250 kg maximum weight, internal load (Airbus H125 / AS350 B3 data; "
-    "stuntsim reference §6)",
-    "rotor_radius": "main rotor diameter 10.69 m (Airbus H125 data; reference §6)",
-    "blade_count": "3 blades (Airbus H125 data; reference §6)",
-    "blade_chord": "0.35 m (estimate: single unconfirmed figure, reference §6 'unsure')",
-    "rotor_rpm": "390 rpm nominal, tip speed about 218 m/s (reference §6)",
+    "max_mass": "2,250 kg maximum weight, internal load (Airbus H125 technical data; EASA TCDS "
+    "R.008, AS 350 B3 section)",
+    "rotor_radius": "main rotor diameter 10.69 m (Airbus H125 technical data)",
+    "blade_count": "3 blades (Airbus H125 technical data)",
+    "blade_chord": "0.35 m (estimate: a single unconfirmed published figure)",
+    "rotor_rpm": "390 rpm nominal power-on rotor speed (AS350 B3 flight-manual flash card, "
+    "unsure), tip speed about 218 m/s",
     "power_rating": "847 shp take-off power of the H125's Arriel 2D as installed (derated; "
     "Airbus H125 data). The Arriel 2B1 of the earlier AS350 B3 and the 952 shp rating are other "
     "figures: override power_rating for them",
