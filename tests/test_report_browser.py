@@ -216,6 +216,12 @@ def test_viewer_follows_the_trajectory(browser, reports, name):
         p.page.evaluate("() => { window.stuntsimViewer.seek(0); window.stuntsimViewer.play(); }")
         p.page.wait_for_function(f"() => window.stuntsimViewer.state().t > {t0!r}", timeout=5000)
         p.page.evaluate("() => window.stuntsimViewer.pause()")
+        # the kind's figures below the viewer are drawn with a real size
+        sizes = p.page.evaluate(
+            "() => [...document.querySelectorAll('figure svg')]"
+            ".map(s => s.getBoundingClientRect().width)"
+        )
+        assert sizes and min(sizes) > 300, sizes
         assert p.errors == []
         assert p.external == []  # self-contained: no request to any host
 
