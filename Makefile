@@ -7,7 +7,7 @@ EXTRAS ?= all,test
 STAMP  := $(VENV)/.installed-$(EXTRAS)
 LINT_PATHS := $(wildcard src tests benchmarks scripts)
 
-.PHONY: install demo test lint typecheck format bench browser clean vendor-three
+.PHONY: install demo test fuzz lint typecheck format bench browser clean vendor-three
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,10 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-demo: install
+# A user's install for the demo: the runtime extras only, no test tools (DEMO_EXTRAS).
+DEMO_EXTRAS ?= all
+demo:
+	$(MAKE) install EXTRAS=$(DEMO_EXTRAS)
 	$(VENV)/bin/stuntsim run examples/fallout-halo.toml --report build/fallout-halo.html
 	@echo "report written to build/fallout-halo.html (open it: the 3-D viewer plays the HALO jump)"
 
@@ -56,6 +59,11 @@ format: install
 
 test: install browser lint typecheck
 	$(PY) -m pytest -q
+
+# The long fuzz run (docs/errors.md): >= 10 000 mutated scenarios and data files.
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	STUNTSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) STUNTSIM_FUZZ_REPORT=1 $(PY) -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
 
 bench: install
 	$(PIP) install -q -e '.[$(EXTRAS),bench]'
