@@ -251,10 +251,12 @@
     var fov = 50;
     if (name === "chase") {
       var d = (cams.chase_distance_m || 30) * view.zoom;
+      // behind the body along its heading and pitch, 0.3 rad above that line (so a falling
+      // jumper is seen from above, against the ground)
       var hd = cur.att[0] * D2R + view.az;
-      var el = 0.3 + view.el;
-      eye = target.clone().add(new THREE.Vector3(-Math.sin(hd) * Math.cos(el) * d,
-        -Math.cos(hd) * Math.cos(el) * d, Math.sin(el) * d));
+      var q = Math.max(cur.att[1] * D2R - 0.3 - view.el, -1.5533);
+      eye = target.clone().add(new THREE.Vector3(-Math.sin(hd) * Math.cos(q) * d,
+        -Math.cos(hd) * Math.cos(q) * d, -Math.sin(q) * d));
       camera.up.set(0, 0, 1);
     } else if (name === "top") {
       target = new THREE.Vector3(centre.x, centre.y, cur.pos.z);
