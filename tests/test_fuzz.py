@@ -18,6 +18,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -131,6 +132,10 @@ HOSTILE_VALUES = st.one_of(
 )
 
 
+# plausible extremes: zero, tiny, large, negative (each still a valid quantity string)
+FACTORS = st.sampled_from([0.0, 1e-6, 0.01, 0.1, 0.5, 0.9, 1.1, 2.0, 10.0, 100.0, 1e4, -1.0, -0.5])
+
+
 # --- a TOML writer (inline tables only) ----------------------------------------------------------
 
 
@@ -171,6 +176,25 @@ def leaf_paths(doc: Any, prefix: tuple = ()) -> list[tuple]:
     return out
 
 
+_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)$")
+
+
+def scaled(old: Any, factor: float) -> Any:
+    """``old`` with its number multiplied by ``factor`` (a plausible-looking extreme value that
+    passes the parser and reaches the simulators); other values unchanged."""
+    if isinstance(old, bool):
+        return old
+    if isinstance(old, int):
+        return int(old * factor) if math.isfinite(old * factor) else old
+    if isinstance(old, float):
+        return old * factor
+    if isinstance(old, str):
+        m = _QUANTITY.match(old)
+        if m:
+            return f"{float(m.group(1)) * factor:.6g} {m.group(2)}".strip()
+    return old
+
+
 def mutate(doc: dict[str, Any], path: tuple, how: str, value: Any) -> dict[str, Any]:
     import copy
 
@@ -183,6 +207,8 @@ def mutate(doc: dict[str, Any], path: tuple, how: str, value: Any) -> dict[str, 
         del parent[last]
     elif how == "unknown_key" and isinstance(parent, dict):
         parent[f"{last}_typo"] = value
+    elif how == "scale":
+        parent[last] = scaled(parent[last], value)
     else:
         parent[last] = value
     return doc
@@ -254,8 +280,11 @@ def scenario_case(draw: Any) -> tuple[str, dict[str, Any], str, list[str]]:
         if not paths:
             break
         path = draw(st.sampled_from(paths))
-        how = draw(st.sampled_from(["replace", "replace", "replace", "delete", "unknown_key"]))
-        doc = mutate(doc, path, how, draw(HOSTILE_VALUES))
+        how = draw(
+            st.sampled_from(["replace", "replace", "scale", "scale", "delete", "unknown_key"])
+        )
+        value = draw(FACTORS if how == "scale" else HOSTILE_VALUES)
+        doc = mutate(doc, path, how, value)
     kind = doc.get("kind") if isinstance(doc.get("kind"), str) else ""
     commands = ["run"]
     if kind == "jump":
