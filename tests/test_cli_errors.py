@@ -248,3 +248,24 @@ def test_closed_pipe_loses_no_file(tmp_path):
 def test_shell_completion_script(capsys):
     rc, out, _ = main(capsys, "--show-completion", "bash")
     assert rc == 0 and "_stuntsim_completion" in out and "complete " in out
+
+
+def test_winds_from_devices_pipes_and_foreign_files(capsys, tmp_path, monkeypatch):
+    rc, _, err = main(capsys, "winds", "/dev/zero", "--format", "csv")
+    assert rc == 2 and "character device" in one_line(err)
+    rc, _, err = main(capsys, "winds", "/dev/urandom", "--format", "wyoming")
+    assert rc == 2 and "character device" in one_line(err)
+    fifo = tmp_path / "w.fifo"
+    os.mkfifo(fifo)
+    monkeypatch.setenv("STUNTSIM_READ_TIMEOUT_S", "0.3")
+    rc, _, err = main(capsys, "winds", fifo, "--format", "csv")
+    assert rc == 2 and "named pipe" in one_line(err)
+    monkeypatch.setenv("SECRET_FOR_TEST", "hunter2-do-not-print")
+    rc, _, err = main(capsys, "winds", "/proc/self/environ", "--format", "csv")
+    assert rc == 2 and "hunter2" not in err and "not text" in one_line(err)
+
+
+def test_winds_prints_what_the_reader_dropped(capsys):
+    sample = EXAMPLES / "data" / "wyoming-72681-BOI-2010-12-09-12Z.txt"
+    rc, out, _ = main(capsys, "winds", sample, "--format", "wyoming")
+    assert rc == 0 and "Note: dropped 2 rows repeating the level below" in out

@@ -54,6 +54,8 @@ def winds(
     con.print(winds_table(data, display_for(units)))
     if data.atmosphere is not None:
         con.print(f"Atmosphere: {escape(data.atmosphere.source)}")
+    for note in data.notes:  # rows the reader dropped (blank heights, repeated levels)
+        con.print(f"Note: {escape(note)}")
 
 
 def register(app: typer.Typer) -> None:
