@@ -171,3 +171,47 @@ def test_local_pool_and_dask_give_the_same_result(loaded):
         assert b.check_failure_rates == a.check_failure_rates
         assert b.margins == a.margins
         assert b.summary == a.summary
+
+
+def test_a_sample_blown_off_the_dem_fails_safe(tmp_path):
+    # The valley DEM spans about +/-4.7 km east of the site. Nominally 20 s at 80 kt east from
+    # 3 km with a 10 kt tailwind ends at 3 + 20 x 46.3 m/s = 3.93 km (covered); a sample with
+    # twenty times the wind (100 m/s more) ends near 5.9 km: off the DEM, so the terrain checks
+    # fail (never pass on missing heights).
+    from stuntsim.heli.checks import height_velocity, terrain_clearance
+
+    valley = Path(__file__).resolve().parents[1] / "examples" / "data" / "valley.tif"
+    p = tmp_path / "edge.toml"
+    p.write_text(
+        f"""
+kind = "heli"
+[site]
+lat = -44.9
+lon = 168.1
+elevation = "450 m"
+[[winds]]
+altitude = "0 m"
+from = "270 deg"
+speed = "10 kt"
+[start]
+altitude = "3000 ft"
+east = "3000 m"
+north = "0 m"
+heading = "090 deg"
+[[segments]]
+kind = "straight"
+airspeed = "80 kt"
+duration = "20 s"
+[terrain]
+dem = "{valley.as_posix()}"
+"""
+    )
+    plan = load(p).plan
+    smp = mc.nominal(plan, 2)
+    smp.wind_scale[1] = 20.0
+    evs = [evaluate_sample(plan, smp, i) for i in range(2)]
+    tc = terrain_clearance(plan, evs)
+    hv = height_velocity(plan, evs)
+    assert tc.ok[0] and not tc.ok[1] and tc.margin[1] == -1.0
+    assert not hv.ok[1]
+    assert "leaves the terrain model" in tc.record(1).message

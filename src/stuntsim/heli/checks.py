@@ -396,6 +396,11 @@ def terrain_clearance(plan: Any, evs: Sequence[SampleEval]) -> CheckBatch:
 
     def row(ev: SampleEval) -> Row:
         clr = ev.s["clearance_m"]
+        off = ~np.isfinite(clr)
+        if off.any():  # a sample's path left the DEM: fail safe
+            k = int(np.flatnonzero(off)[0])
+            msg = f"the path leaves the terrain model {_where(ev.s, k)}: clearance unknown"
+            return False, -1.0, math.nan, need, k, msg, "keep the path over the DEM (or extend it)"
         k = int(np.argmin(clr))
         ok = bool(clr[k] >= need)
         msg = (
@@ -434,9 +439,14 @@ def height_velocity(plan: Any, evs: Sequence[SampleEval]) -> CheckBatch:
     def row(ev: SampleEval) -> Row:
         s = ev.s
         m = s["hv_margin"]
-        k = int(np.argmin(m))
-        if not math.isfinite(float(m[k])):
+        if not ac.hv_speed:
             return True, 1.0, math.nan, math.nan, None, "no height-velocity diagram given", None
+        off = np.isnan(m)
+        if off.any():  # no ground height under the path: fail safe
+            k = int(np.flatnonzero(off)[0])
+            msg = f"the path leaves the terrain model {_where(s, k)}: height above ground unknown"
+            return False, -1.0, math.nan, math.nan, k, msg, "keep the path over the DEM"
+        k = int(np.argmin(m))
         inside = bool(m[k] < 0.0)
         h, v = float(s["skid_height_m"][k]), float(s["indicated_airspeed_m_s"][k])
         up = float(np.interp(v, ac.hv_speed, ac.hv_upper))
