@@ -269,3 +269,18 @@ def test_winds_prints_what_the_reader_dropped(capsys):
     sample = EXAMPLES / "data" / "wyoming-72681-BOI-2010-12-09-12Z.txt"
     rc, out, _ = main(capsys, "winds", sample, "--format", "wyoming")
     assert rc == 0 and "Note: dropped 2 rows repeating the level below" in out
+
+
+def test_car_plan_work_is_capped(monkeypatch):
+    from stuntsim.car.planner import PlannerSpec
+    from stuntsim.cli.car import _check_work, planner_work
+    from stuntsim.errors import StuntsimError
+
+    small = PlannerSpec(free=())
+    assert planner_work(small) == 6 * 1 * 9 * 5 + 17 * 2 + 32  # the defaults: 304
+    _check_work(small)
+    worst = PlannerSpec(free=(), population=50, generations=200, jitter_samples=64)
+    with pytest.raises(StuntsimError, match="STUNTSIM_MAX_SIMULATIONS"):
+        _check_work(worst)
+    monkeypatch.setenv("STUNTSIM_MAX_SIMULATIONS", "1e7")
+    _check_work(worst)

@@ -289,7 +289,7 @@ CAPS: dict[str, tuple[str, float, str]] = {
     "samples": ("STUNTSIM_MAX_SAMPLES", 1e8, "Monte Carlo samples per run"),
     "memory_mb": ("STUNTSIM_MAX_MEMORY_MB", 0.0, "memory a run may plan to hold (0: half the RAM)"),
     "workers": ("STUNTSIM_MAX_WORKERS", 0.0, "worker processes (0: twice the CPU cores)"),
-    "simulations": ("STUNTSIM_MAX_SIMULATIONS", 2e6, "simulations one search may run"),
+    "simulations": ("STUNTSIM_MAX_SIMULATIONS", 5e5, "simulations one search may run"),
 }
 
 

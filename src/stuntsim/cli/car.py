@@ -7,7 +7,7 @@ the application. Heavy imports stay inside the function so ``stuntsim --help`` s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -51,6 +51,7 @@ def car_plan(
         )
     plan = loaded.plan
     spec = build_planner(loaded.model, plan, scenario)
+    _check_work(spec)
     out = plan_search(plan, spec, loaded.model)
     display = display_for(units)
     if report is not None:
@@ -64,6 +65,23 @@ def car_plan(
     else:
         plan_summary(out, console(), display)
         print_written([report])
+
+
+def planner_work(spec: Any) -> int:
+    """Simulations a ``car-plan`` search may run, before it starts: scipy's differential
+    evolution evaluates popsize x D candidates per generation, for generations + 1 populations,
+    each on 1 + jitter_samples rows; the tolerance bands bisect each parameter (about
+    band_steps + 12 plans each); the robustness run adds robustness_samples."""
+    d = max(1, len(spec.free))
+    search = spec.population * d * (spec.generations + 1) * (1 + spec.jitter_samples)
+    return int(search + d * (spec.band_steps + 12) * 2 + spec.robustness_samples)
+
+
+def _check_work(spec: Any) -> None:
+    from stuntsim.errors import check_cap
+
+    n = planner_work(spec)
+    check_cap("simulations", n, f"car-plan would run about {n:,} simulations")
 
 
 def register(app: typer.Typer) -> None:
