@@ -450,6 +450,15 @@
     else if (ev.key === "ArrowLeft") update(cur.t - (t1 - t0) / 100);
   });
 
+  window.addEventListener("resize", function () {
+    var w = holder.clientWidth, h = holder.clientHeight;
+    if (!w || !h || (w === W && h === H)) return;
+    W = w; H = h;
+    renderer.setSize(W, H);
+    camera.aspect = W / H;
+    update(cur.t);
+  });
+
   window.stuntsimViewer = {
     kind: S.kind,
     duration: t1 - t0,
