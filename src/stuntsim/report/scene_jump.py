@@ -380,7 +380,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             ["#bf8700", "target and LZ"],
         ],
         "body": {
-            "size_m": 1.8,
+            "size_m": 3.0,  # jumper and canopy: the size the far-view enlargement keeps
             "parts": [
                 {"shape": "box", "at": [0, 0, 0], "size": [0.5, 1.8, 0.3], "color": "#0969da"},
                 {"shape": "box", "at": [0, 0, 0], "size": [1.6, 0.25, 0.2], "color": "#0969da"},
