@@ -204,3 +204,28 @@ def test_gust_load_factor_grows_with_gust_and_vanishes_without():
     assert dn0 == 0.0
     assert dn2 == pytest.approx(2 * dn1, rel=1e-12)  # quasi-steady: linear in the gust
     assert 0.2 < dn1 < 1.5  # a 30 ft/s gust on a light helicopter: a fraction of a g
+
+
+def test_the_two_stage_autorotation_search_equals_the_full_grid():
+    # The search looks on every 10th descent rate first, then on the 0.2 m/s grid between the
+    # bracketing rates: where P_main falls with the descent rate this is the full-grid result,
+    # exactly (same rates, same interpolation). Brute force over all 301 rates as reference.
+    rho = np.linspace(0.9, 1.225, 60)
+    v = np.linspace(0.0, 75.0, 60)
+    n = np.linspace(1.0, 2.0, 60)
+    fast = perf.autorotation_descent_rate(H125, rho, v, n)
+    rates = np.arange(0.0, 60.1, 0.2)
+    grid = (60, rates.size)
+    p = perf.steady_flight(
+        H125,
+        np.broadcast_to(rho[:, None], grid),
+        np.broadcast_to(v[:, None], grid),
+        np.broadcast_to(rates, grid),
+        np.broadcast_to(n[:, None], grid),
+    ).main
+    k = np.argmax(p <= 0.0, axis=-1)
+    i = np.arange(60)
+    p1, p2 = p[i, k - 1], p[i, k]
+    full = rates[k - 1] + p1 / (p1 - p2) * 0.2
+    # equal but for the last bit (0.2 here against rates[k] - rates[k-1] there): 1e-12
+    np.testing.assert_allclose(fast, full, rtol=1e-12)

@@ -273,27 +273,50 @@ def autorotation_descent_rate(
     shape = rho.shape
     rho, v, n = rho.ravel(), v.ravel(), n.ravel()
     rates = np.arange(0.0, max_rate + step / 2, step)
+    coarse_every = 10
+    coarse = np.arange(0, rates.size, coarse_every)
+    if coarse[-1] != rates.size - 1:
+        coarse = np.append(coarse, rates.size - 1)
     out = np.empty(rho.size)
-    chunk = max(1, 100_000 // rates.size)
-    for lo in range(0, rho.size, chunk):
-        sl = slice(lo, lo + chunk)
-        grid = (rho[sl].size, rates.size)
-        p = steady_flight(
+    chunk = max(1, 100_000 // coarse.size)
+
+    def main_power(sl: slice, r: np.ndarray) -> np.ndarray:
+        grid = r.shape
+        return steady_flight(
             ac,
             np.broadcast_to(rho[sl, None], grid),
             np.broadcast_to(v[sl, None], grid),
-            np.broadcast_to(rates, grid),
+            r,
             np.broadcast_to(n[sl, None], grid),
         ).main
+
+    for lo in range(0, rho.size, chunk):
+        sl = slice(lo, lo + chunk)
+        m = rho[sl].size
+        # 1. the first crossing on the coarse grid (every 10th rate) ...
+        pc = main_power(sl, np.broadcast_to(rates[coarse], (m, coarse.size)))
+        negc = pc <= 0.0
+        kc = np.argmax(negc, axis=-1)
+        found = negc.any(axis=-1)
+        # 2. ... then the fine grid between the coarse points that bracket it: the same rates
+        # as the full grid, so the result equals a full-grid search wherever P_main falls
+        # monotonically with the descent rate (it does: the air gives the rotor more energy)
+        i0 = coarse[np.maximum(kc - 1, 0)]
+        i1 = coarse[kc]
+        width = int(np.max(i1 - i0)) + 1 if m else 1
+        idx = np.minimum(i0[:, None] + np.arange(width)[None, :], i1[:, None])
+        p = main_power(sl, rates[idx])
         neg = p <= 0.0
         k = np.argmax(neg, axis=-1)
         km1 = np.maximum(k - 1, 0)
         p1 = np.take_along_axis(p, km1[:, None], -1)[:, 0]
         p2 = np.take_along_axis(p, k[:, None], -1)[:, 0]
-        r1, r2 = rates[km1], rates[k]
+        r1 = rates[np.take_along_axis(idx, km1[:, None], -1)[:, 0]]
+        r2 = rates[np.take_along_axis(idx, k[:, None], -1)[:, 0]]
         denom = np.where(p1 - p2 != 0.0, p1 - p2, 1.0)
         r = np.where(k > 0, r1 + p1 / denom * (r2 - r1), 0.0)
-        out[sl] = np.where(neg.any(axis=-1), r, np.nan)
+        r = np.where(kc > 0, r, 0.0)
+        out[sl] = np.where(found, r, np.nan)
     return out.reshape(shape)
 
 
