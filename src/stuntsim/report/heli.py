@@ -704,3 +704,88 @@ def report_sections(res: Any, d: Any) -> list[Any]:
     )
     sections.append(Section("Events", html=ev))
     return sections
+
+
+# --- Monte Carlo ----------------------------------------------------------------------------------
+_MC_ROWS = (
+    ("max_load_factor", "largest load factor", None),
+    ("max_power_fraction", "largest power fraction", None),
+    ("min_clearance_m", "smallest terrain clearance", "altitude"),
+    ("min_vrs_margin", "smallest VRS margin", None),
+    ("max_descent_rate_m_s", "largest descent rate", "vertical_speed"),
+    ("min_airspeed_m_s", "lowest airspeed", "speed"),
+)
+
+
+def _mc_rows(stats: Any, d: Any) -> list[list[str]]:
+    path = (stats.summary or {}).get("path", {})
+    rows = []
+    for key, label, q in _MC_ROWS:
+        p = path.get(key)
+        if not p:
+            continue
+
+        def f(v: float, q: str | None = q) -> str:
+            return d.fmt(v, q) if q else f"{v:.2f}"
+
+        rows.append([label, f(p["p05"]), f(p["p50"]), f(p["p95"])])
+    return rows
+
+
+def mc_summary(plan: Any, stats: Any, console: Any, d: Any) -> None:
+    """The path statistics of a helicopter Monte Carlo (p05 / p50 / p95)."""
+    from rich.table import Table
+
+    t = Table(title="Along the path (p05 / p50 / p95 over the samples)")
+    for col in ("", "p05", "p50", "p95"):
+        t.add_column(col, justify="left" if not col else "right")
+    for row in _mc_rows(stats, d):
+        t.add_row(*row)
+    console.print(t)
+
+
+def mc_report_sections(plan: Any, stats: Any, d: Any) -> list[Any]:
+    """Where the samples' paths end, by verdict, and the path statistics."""
+    from stuntsim.report.html import Section, new_figure, table_html
+
+    cols = stats.columns
+    sections = []
+    if "end_east_m" in cols and "end_north_m" in cols:
+        fig = new_figure(6.0, 4.6)
+        ax = fig.subplots()
+        codes = np.asarray(stats.codes)
+        e = d.value(np.asarray(cols["end_east_m"]), "distance")
+        n = d.value(np.asarray(cols["end_north_m"]), "distance")
+        for code, label, colour in (
+            (0, "GO", "#1a7f37"),
+            (1, "CAUTION", "#bf8700"),
+            (2, "NO-GO", "#cf222e"),
+        ):
+            m = codes == code
+            if m.any():
+                ax.plot(e[m], n[m], ".", ms=4, color=colour, label=f"{label} ({int(m.sum())})")
+        pe = d.value(float(plan.path.pos[-1, 0]), "distance")
+        pn = d.value(float(plan.path.pos[-1, 1]), "distance")
+        ax.plot([pe], [pn], "k+", ms=12, label="nominal end")
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_xlabel(f"east ({d.label('distance')})")
+        ax.set_ylabel(f"north ({d.label('distance')})")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="best", fontsize=7)
+        sections.append(
+            Section(
+                "Where the paths end",
+                figures=[fig],
+                note="Each sample flies the plan with its own wind, pilot errors and "
+                "atmosphere; its end point is coloured by its verdict.",
+            )
+        )
+    rows = _mc_rows(stats, d)
+    if rows:
+        sections.append(
+            Section(
+                "Along the path (Monte Carlo)",
+                html=table_html(["", "p05", "p50", "p95"], rows),
+            )
+        )
+    return sections
