@@ -55,7 +55,7 @@ from typing import Any
 import numpy as np
 
 from stuntsim.car import tyre as mf
-from stuntsim.car.driver import CHANNELS, DriverBatch, Timeline
+from stuntsim.car.driver import CHANNELS, DriverBatch, DriverSamples, Timeline
 from stuntsim.car.drivetrain import friction_brake
 from stuntsim.car.vehicle import G, Vehicle
 from stuntsim.constants import RHO0
@@ -665,6 +665,8 @@ class SimOutput:
     body_peak: np.ndarray | None = None  # (B, 5): peak body force N, t, point, east, north
     hg: np.ndarray | None = None  # (B, n, 4) m, effective ground height under each wheel
     slope: np.ndarray | None = None  # (B, n, 4) its slope d/dnorth
+    sprung_mass: np.ndarray | None = None  # (B,) kg, each sample's car
+    static_fz: np.ndarray | None = None  # (B, 4) N, each sample's static wheel loads
 
 
 def trigger_variables(model: CarModel, x: np.ndarray, fz: np.ndarray, yaw0: np.ndarray, t: float):
@@ -688,7 +690,7 @@ def simulate(
     duration: float,
     dt: float = 1e-3,
     record_every: int = 1,
-    offsets: np.ndarray | None = None,
+    offsets: np.ndarray | DriverSamples | None = None,
     stop_north: float | None = None,
 ) -> SimOutput:
     """Integrate B plans from ``x0`` (B, 25) for ``duration`` seconds with step ``dt``.

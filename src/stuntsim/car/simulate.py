@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from stuntsim.car.vehicle import Vehicle
 
 Kernel = Literal["numba", "numpy"]
-DEFAULT_KERNEL: Kernel = "numpy"
+DEFAULT_KERNEL: Kernel = "numba"
 
 
 def sample_vehicle(
@@ -89,27 +89,22 @@ def run_samples(
 
 
 def _run_numpy(plan: CarPlan, samples: CarSamples, dt: float, rec: int) -> SimOutput:
-    """The reference path: stuntsim.car.dynamics, one call per distinct car (timing and entry
-    speed vary inside a call; keyframe values and trigger thresholds must be the plan's)."""
-    from stuntsim.car.driver import CHANNELS, DriverBatch
+    """The reference path: stuntsim.car.dynamics, one call per distinct car (timing, entry
+    speed, keyframe values and trigger thresholds vary inside a call)."""
+    from stuntsim.car.driver import CHANNELS, DriverBatch, DriverSamples
     from stuntsim.car.dynamics import CarModel, simulate
 
     base = nominal(plan, 1)
-    same_values = np.allclose(
-        np.nan_to_num(samples.key_value, nan=1e300),
-        np.nan_to_num(base.key_value, nan=1e300),
-    ) and np.allclose(samples.trigger_value, base.trigger_value)
-    if not same_values:
-        raise NotImplementedError(
-            "the numpy reference path takes timing, speed and vehicle samples only"
-        )
     cars, which = vehicles(plan, samples)
     offsets_all = samples.key_time_s - base.key_time_s
     parts: list[tuple[np.ndarray, SimOutput]] = []
     for j, veh in enumerate(cars):
         idx = np.nonzero(which == j)[0]
         model = CarModel(veh, plan.ground, engine_running=plan.start.engine_running)
-        offsets = offsets_all[idx]
+        # per-sample keyframe times, values and trigger thresholds (driver.DriverSamples)
+        offsets = DriverSamples(
+            offsets_all[idx], samples.key_value[idx], samples.trigger_value[idx]
+        )
         B = len(idx)
         pedal0 = DriverBatch(plan.timeline, offsets, B).values(0.0)[:, CHANNELS.index("clutch")]
         x0 = model.initial_state(
@@ -130,6 +125,8 @@ def _run_numpy(plan: CarPlan, samples: CarSamples, dt: float, rec: int) -> SimOu
             offsets=offsets,
             stop_north=plan.stop_north,
         )
+        out.sprung_mass = np.full(B, model.ms)
+        out.static_fz = np.broadcast_to(veh.static_loads(), (B, 4)).copy()
         parts.append((idx, out))
     return _merge(parts, len(samples), plan.stop_north)
 
@@ -156,7 +153,8 @@ def _merge(
             values[name] = None
             continue
         arr = np.asarray(first)
-        if arr.ndim >= 2 and name not in ("max_fz", "max_axle", "body_peak", "trigger_times"):
+        per_sample = ("max_fz", "max_axle", "body_peak", "trigger_times", "static_fz")
+        if arr.ndim >= 2 and name not in per_sample:
             full = np.empty((n, n_rec, *arr.shape[2:]), dtype=arr.dtype)
             for idx, o in parts:
                 a = getattr(o, name)

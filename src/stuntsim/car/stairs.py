@@ -49,6 +49,11 @@ class FlatGround:
     def wall_clearance(self, east: np.ndarray, north: np.ndarray) -> np.ndarray:
         return np.full(np.broadcast(east, north).shape, np.inf)
 
+    def segments(self) -> tuple[np.ndarray, float]:
+        """The profile as segments (start, end, height at start, slope) along north, and the
+        shortest segment length (stuntsim.car.kernel)."""
+        return np.array([[-np.inf, np.inf, 0.0, 0.0]]), float("inf")
+
     def describe(self) -> str:
         return "flat ground"
 
@@ -118,6 +123,14 @@ class Stairs:
         h = self._heights[:-1]
         keep = self._heights[1:] < h  # a riser follows (landing ends step onto the next flight)
         return y[keep], h[keep]
+
+    def segments(self) -> tuple[np.ndarray, float]:
+        """The profile as level segments (start, end, height, slope 0) along north, and the
+        shortest segment length (the kernel's candidate window, as in :meth:`envelope`)."""
+        seg = np.column_stack(
+            [self._starts, self._ends, self._heights, np.zeros(len(self._heights))]
+        )
+        return seg, float(min(self.tread, self.landing))
 
     def height(self, east: np.ndarray, north: np.ndarray) -> np.ndarray:
         """Terrain height at (east, north): the raw step profile."""
