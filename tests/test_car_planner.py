@@ -244,3 +244,30 @@ def test_jitter_rows_come_from_the_car_monte_carlo_when_the_scenario_has_one():
     trig = [i for i, k in enumerate(plan.timeline.keyframes) if k.group > 0]
     assert np.all(j.key_time[1:, trig] >= -1e-12) and np.any(j.key_time[1:, trig] > 0.0)
     assert np.std(j.speed[1:]) == pytest.approx(0.5, rel=0.3)  # 63 draws
+
+
+def test_a_ramp_height_is_found_in_the_scenario_and_rebuilt():
+    from pydantic import BaseModel
+
+    from stuntsim.car.planner import _find_ramp, _snap, _with_value
+
+    class Ramp(BaseModel):
+        length: float
+        height: float
+
+    class Ground(BaseModel):
+        steps: int
+        ramps: list[Ramp]
+
+    class Model(BaseModel):
+        name: str
+        ground: Ground
+
+    m = Model(name="x", ground=Ground(steps=3, ramps=[Ramp(length=4.0, height=0.3)]))
+    where, h = _find_ramp(m)
+    assert where == ("ground", "ramps", 0, "height") and h == pytest.approx(0.3)
+    m2 = _with_value(m, where, 0.55)
+    assert m2.ground.ramps[0].height == pytest.approx(0.55) and m2.ground.ramps[0].length == 4.0
+    assert m.ground.ramps[0].height == pytest.approx(0.3)  # the original is untouched
+    assert _snap(np.array([0.304, 0.556])) == pytest.approx([0.30, 0.56])
+    assert _find_ramp(Model(name="y", ground=Ground(steps=3, ramps=[]))) is None

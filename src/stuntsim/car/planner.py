@@ -38,15 +38,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from stuntsim.car.driver import CHANNELS
+from stuntsim.car.optimise import Evaluation
 from stuntsim.car.plan import CarPlan
-
-if TYPE_CHECKING:
-    from stuntsim.car.optimise import Evaluation
 
 TAG_TURN_IN = "turn-in"  # keyframes of the turn-in (lift, clutch down): their trigger is a cone
 TAG_LOCK = "lock"  # keyframes that put the steering on: their steer value is the amplitude
@@ -61,6 +59,7 @@ FREE_LABELS = {
     "steer": "steering amplitude",
     "countersteer": "countersteer cue (rotation)",
     "clutch_up": "clutch up (after the last-10-degree cue)",
+    "ramp_height": "ramp height",
 }
 FREE_UNITS = {
     "entry_speed": "speed",
@@ -69,6 +68,7 @@ FREE_UNITS = {
     "steer": "angle",
     "countersteer": "angle",
     "clutch_up": "time",
+    "ramp_height": "distance",
 }
 
 
@@ -103,6 +103,8 @@ class PlannerSpec:
     band_steps: int = 5
     robustness_samples: int = 32
     jitter_source: str = "none (the nominal plan only)"
+    # the plan rebuilt with another ramp height (the ground is the plan's, not a sample's)
+    rebuild: Callable[[float], CarPlan] | None = field(default=None, compare=False, repr=False)
 
 
 def _edge(plan: CarPlan) -> float:
@@ -203,13 +205,26 @@ def build_planner(model: Any, plan: CarPlan, path: Any) -> PlannerSpec:
                     signs=tuple(float(np.sign(v)) for v in vals),
                 )
             )
-    if getattr(sec.free, "ramp_height", None) is not None:
-        raise ScenarioError(
-            path,
-            "planner.free.ramp_height",
-            "a free ramp height is not supported yet: give the ramp in the ground and plan "
-            "each height you can build",
-        )
+    rebuild = None
+    rng_h = getattr(sec.free, "ramp_height", None)
+    if rng_h is not None:
+        field_h = "planner.free.ramp_height"
+        found = _find_ramp(model)
+        if found is None:
+            raise ScenarioError(
+                path, field_h, "needs a ramp in the ground (a section with a ramp height)"
+            )
+        lo, hi = float(rng_h[0]), float(rng_h[1])
+        if not hi > lo or lo < 0.0:
+            raise ScenarioError(path, field_h, "give [low, high] with 0 <= low < high")
+        where, current = found
+
+        def rebuild(h: float, where: tuple[Any, ...] = where) -> CarPlan:
+            from stuntsim.car.plan import build_plan
+
+            return build_plan(_with_value(model, where, h), path)
+
+        free.append(FreeParam("ramp_height", lo, hi, current))
     if not free:
         raise ScenarioError(path, "planner.free", "mark at least one plan parameter free")
     return PlannerSpec(
@@ -223,7 +238,47 @@ def build_planner(model: Any, plan: CarPlan, path: Any) -> PlannerSpec:
         step=sec.step,
         band_steps=sec.band_steps,
         robustness_samples=sec.robustness_samples,
+        rebuild=rebuild,
     )
+
+
+RAMP_SNAP = 0.01  # m: ramp heights are built to the centimetre (and grouped so in a batch)
+
+
+def _find_ramp(model: Any, depth: int = 0) -> tuple[tuple[Any, ...], float] | None:
+    """The path (attribute names, list indices) to the first ramp's ``height`` in the scenario
+    model, and its value: a section whose name says ramp or kicker and that has a height."""
+    from pydantic import BaseModel
+
+    if depth > 3 or not isinstance(model, BaseModel):
+        return None
+    for name in type(model).model_fields:
+        v = getattr(model, name)
+        items = list(enumerate(v)) if isinstance(v, list) else [(None, v)]
+        for i, item in items:
+            if not isinstance(item, BaseModel):
+                continue
+            here: tuple[Any, ...] = (name,) if i is None else (name, i)
+            label = (name + type(item).__name__).lower()
+            h = getattr(item, "height", None)
+            if ("ramp" in label or "kicker" in label) and isinstance(h, float | int):
+                return (*here, "height"), float(h)
+            deeper = _find_ramp(item, depth + 1)
+            if deeper is not None:
+                return (*here, *deeper[0]), deeper[1]
+    return None
+
+
+def _with_value(model: Any, where: tuple[Any, ...], value: float) -> Any:
+    """A copy of the pydantic ``model`` with the field at ``where`` set to ``value``."""
+    key, rest = where[0], where[1:]
+    if isinstance(key, int):
+        items = list(model)
+        items[key] = _with_value(items[key], rest, value) if rest else value
+        return items
+    if not rest:
+        return model.model_copy(update={key: value})
+    return model.model_copy(update={key: _with_value(getattr(model, key), rest, value)})
 
 
 # --- candidates -> samples -------------------------------------------------------------------
@@ -359,6 +414,9 @@ def plan_at(plan: CarPlan, spec: PlannerSpec, x: np.ndarray) -> CarPlan:
     speed, steering values and trigger thresholds rewritten, everything else as in the file."""
     from stuntsim.car.driver import Condition, Trigger
 
+    for d, fp in enumerate(spec.free):
+        if fp.key == "ramp_height" and spec.rebuild is not None:
+            plan = _keep_run(spec.rebuild(_snap(float(x[d]))), plan)
     edge = _edge(plan)
     start = plan.start
     kfs = list(plan.timeline.keyframes)
@@ -421,13 +479,48 @@ def car_evaluator(
     from stuntsim.car.simulate import simulate_batch
 
     run_plan = plan if spec.step is None else replace(plan, dt=spec.step)
+    d_ramp = next((d for d, fp in enumerate(spec.free) if fp.key == "ramp_height"), None)
+    plans: dict[float, CarPlan] = {}
+
+    def plan_for(h: float) -> CarPlan:
+        if h not in plans:
+            assert spec.rebuild is not None
+            plans[h] = _keep_run(spec.rebuild(h), run_plan)
+        return plans[h]
 
     def evaluate(X: np.ndarray) -> Evaluation:
         X = np.atleast_2d(X)
-        out = simulate_batch(run_plan, candidate_samples(run_plan, spec, X, jitter))
-        return evaluation_from_checks(out.checks, X.shape[0], len(jitter))
+        S = len(jitter)
+        if d_ramp is None or spec.rebuild is None:
+            out = simulate_batch(run_plan, candidate_samples(run_plan, spec, X, jitter))
+            return evaluation_from_checks(out.checks, X.shape[0], S)
+        # one batch per distinct ramp height (to the centimetre): the ground is the plan's
+        heights = _snap(X[:, d_ramp])
+        parts: list[tuple[np.ndarray, Evaluation]] = []
+        for h in np.unique(heights):
+            rows = np.nonzero(heights == h)[0]
+            p = plan_for(float(h))
+            out = simulate_batch(p, candidate_samples(p, spec, X[rows], jitter))
+            parts.append((rows, evaluation_from_checks(out.checks, len(rows), S)))
+        ids = parts[0][1].check_ids
+        margin = np.empty((X.shape[0], S))
+        feasible = np.empty((X.shape[0], S), dtype=bool)
+        binding = np.empty((X.shape[0], S), dtype=np.int64)
+        for rows, ev in parts:
+            margin[rows], feasible[rows] = ev.margin, ev.feasible
+            binding[rows] = [[ids.index(ev.check_ids[k]) for k in r] for r in ev.binding]
+        return Evaluation(margin, feasible, binding, ids)
 
     return evaluate
+
+
+def _snap(h: Any) -> Any:
+    return np.round(np.asarray(h, dtype=float) / RAMP_SNAP) * RAMP_SNAP
+
+
+def _keep_run(new: CarPlan, old: CarPlan) -> CarPlan:
+    """``new`` (rebuilt with another ground) with ``old``'s start, driver and step."""
+    return replace(new, start=old.start, timeline=old.timeline, dt=old.dt)
 
 
 # --- the plan a driver uses ------------------------------------------------------------------
