@@ -180,6 +180,9 @@ def test_car_plan_on_a_small_j_turn_names_what_binds(tmp_path):
     _plan_doc_is_consistent(d)
     assert d["search"]["candidates"] >= 5 and d["search"]["jitter_rows"] == 1
     assert d["cues"][0]["distance_m"] == pytest.approx(28.0)  # the start cone: 30 m - 2 m
+    # the turn-in cone: north >= 9 m is 21 m before the 30 m nosing (one 4 ms record of travel)
+    turn_in = next(c for c in d["cues"] if c.get("param") == "turn_in")
+    assert turn_in["distance_m"] == pytest.approx(21.0, abs=0.1)
     text = run_cli("car-plan", path)
     assert text.returncode == 0, text.stderr
     assert "The plan as the driver uses it" in text.stdout

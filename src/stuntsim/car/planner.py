@@ -616,8 +616,16 @@ def _cues(plan: CarPlan, spec: PlannerSpec, x: np.ndarray, result: Any) -> list[
     if t is None or xs is None or inputs is None:
         return out
     steer = inputs[:, CHANNELS.index("steer")]
-    throttle = inputs[:, CHANNELS.index("throttle")]
-    i_lift = np.nonzero((throttle < 0.05) & (t > 0.0))[0]
+    # the turn-in cone: where the CG passes the north threshold of the turn-in trigger
+    groups = {k.group for k in plan.timeline.keyframes if k.tag == TAG_TURN_IN and k.group > 0}
+    north_at = [
+        float(c.value)
+        for g, trig in enumerate(plan.timeline.triggers, start=1)
+        if g in groups
+        for c in trig.conditions
+        if c.variable == "north"
+    ]
+    i_lift = np.nonzero(xs[:, 1] >= north_at[0])[0] if north_at else np.array([], dtype=int)
     if len(i_lift) and np.isfinite(edge):
         i = int(i_lift[0])
         out.append(
