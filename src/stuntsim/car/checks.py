@@ -524,7 +524,7 @@ def shift_window(run: CarRun) -> CheckBatch:
     from stuntsim.car import shift
 
     x = run.out.x
-    spec = getattr(run.plan, "shift", None) or shift.default_spec()
+    spec = run.plan.shift
     return shift.shift_window(
         run.t,
         run.yaw,

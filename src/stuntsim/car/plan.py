@@ -8,13 +8,14 @@ steering within the lock, keyframes in time order, a start that fits on the plat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from stuntsim.car.driver import Timeline
+from stuntsim.car.shift import ShiftSpec, build_shift_spec
 from stuntsim.car.vehicle import Vehicle
 from stuntsim.errors import ScenarioError
 
@@ -78,7 +79,7 @@ class CarPlan:
     record_every: int = 2
     surface: str = "tyre_data"  # the [surface] choice (car.surface.SURFACES)
     surface_mu_scale: float = 1.0  # Pacejka lambda_mu of the surface (car.surface)
-    shift: Any = None  # car.shift.ShiftSpec; None: the default action (car.shift.default_spec)
+    shift: ShiftSpec = field(default_factory=ShiftSpec)  # the shift in the air (car.shift)
 
     def with_speed(self, speed: float) -> CarPlan:
         return replace(self, start=replace(self.start, speed=speed))
@@ -295,6 +296,7 @@ def build_plan(model: CarScenario, path: Path) -> CarPlan:
         search=search,
         path=path,
         record_every=max(1, round(RECORD_S / model.sim.step)),
+        shift=build_shift_spec(model.shift, model.targets),
     )
 
 
