@@ -61,9 +61,11 @@ test: install browser lint typecheck
 	$(PY) -m pytest -q
 
 # The long fuzz run (docs/errors.md): >= 10 000 mutated scenarios and data files.
-FUZZ_EXAMPLES ?= 5000
+FUZZ_SCENARIOS ?= 3000
+FUZZ_DATA ?= 7000
 fuzz: install
-	STUNTSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) STUNTSIM_FUZZ_REPORT=1 $(PY) -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
+	STUNTSIM_FUZZ_SCENARIOS=$(FUZZ_SCENARIOS) STUNTSIM_FUZZ_DATA=$(FUZZ_DATA) STUNTSIM_FUZZ_REPORT=1 \
+	  $(PY) -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py
 
 bench: install
 	$(PIP) install -q -e '.[$(EXTRAS),bench]'
