@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from stuntsim.errors import DataFileError, read_input_bytes
+from stuntsim.errors import DataFileError, check_input_path, read_input_bytes
 
 DEFAULT_MAX_DEM_SAMPLES = 52_000_000  # a 2 x 2 mosaic of 3601 x 3601 tiles (7201^2 = 51.9 M)
 
@@ -229,9 +229,7 @@ def merge_hgt(tiles: Sequence[TerrainGrid]) -> TerrainGrid:
 
 def read_geotiff(path: str | Path) -> TerrainGrid:
     """Read band 1 of a north-up GeoTIFF in geographic coordinates (rasterio, imported here)."""
-    p = Path(path)
-    if not p.exists():
-        raise DataFileError(p, None, "file not found")
+    p = check_input_path(path, DataFileError)  # folder/device/FIFO named; an input of the run
     try:
         import rasterio
     except ImportError:  # pragma: no cover - rasterio is in the [terrain] extra
