@@ -284,3 +284,16 @@ def test_car_plan_work_is_capped(monkeypatch):
         _check_work(worst)
     monkeypatch.setenv("STUNTSIM_MAX_SIMULATIONS", "1e7")
     _check_work(worst)
+
+
+def test_output_over_the_dem_is_refused(capsys, tmp_path):
+    import shutil
+
+    shutil.copytree(EXAMPLES / "data", tmp_path / "data")
+    shutil.copy(EXAMPLES / "fallout-heli-spiral.toml", tmp_path / "heli.toml")
+    dem = tmp_path / "data" / "valley.tif"
+    before = dem.read_bytes()
+    (tmp_path / "r.html").symlink_to(dem)
+    rc, _, err = main(capsys, "run", tmp_path / "heli.toml", "--report", tmp_path / "r.html")
+    assert rc == 2 and "is an input of this run" in one_line(err)
+    assert dem.read_bytes() == before
