@@ -297,3 +297,25 @@ def test_output_over_the_dem_is_refused(capsys, tmp_path):
     rc, _, err = main(capsys, "run", tmp_path / "heli.toml", "--report", tmp_path / "r.html")
     assert rc == 2 and "is an input of this run" in one_line(err)
     assert dem.read_bytes() == before
+
+
+def test_notice_when_winds_stop_below_the_exit(capsys, tmp_path):
+    import json
+
+    text = HAHO.read_text().replace(
+        '[[winds]]\naltitude = "24000 ft"\nfrom = "270 deg"\nspeed = "40 kt"\n', ""
+    )
+    assert "24000 ft" not in text.split("[jumper]")[0]
+    scen = tmp_path / "low.toml"
+    scen.write_text(text)
+    rc, out, _ = main(capsys, "run", scen, "--json")
+    assert rc == 0
+    notes = json.loads(out)["notices"]
+    assert notes == [
+        "winds (scenario [[winds]]) stop at 3,658 m, below 7,620 m: above 3,658 m the wind is "
+        "held at its top value"
+    ]
+    rc, out, _ = main(capsys, "run", scen)
+    assert rc == 0 and "Note: winds (scenario [[winds]]) stop at 3,658 m" in out
+    rc, out, _ = main(capsys, "run", HAHO, "--json")
+    assert "notices" not in json.loads(out)  # the example's winds reach within 1 500 ft

@@ -257,13 +257,21 @@ def _no_nan(text: str) -> Any:
     return json.loads(text, parse_constant=refuse)
 
 
-def check_outcome(rc: int, out: str, err: str, json_expected: bool, what: str) -> None:
+_NAN_WORD = re.compile(r"(?<![A-Za-z])(nan|inf|infinity)(?![A-Za-z])", re.IGNORECASE)
+
+
+def check_outcome(
+    rc: int, out: str, err: str, json_expected: bool, what: str, user_text: str = ""
+) -> None:
     assert "Traceback" not in err and "Traceback" not in out, (what, err)
     lines = [ln for ln in err.splitlines() if ln.strip()]
     if rc == 0:
         TALLY["ok"] += 1
         if json_expected:
             _no_nan(out)
+        elif not _NAN_WORD.search(user_text):  # a summary never prints "nan" for a number
+            m = _NAN_WORD.search(out)
+            assert m is None, (what, out[max(0, m.start() - 80) : m.end() + 40])
     elif rc == 2:
         TALLY["clean error"] += 1
         assert len(lines) == 1, (what, err)
@@ -303,7 +311,8 @@ def scenario_case(draw: Any) -> tuple[str, dict[str, Any], str, list[str]]:
         commands += ["mc"]
     command = draw(st.sampled_from(commands))
     mutate_data = draw(st.sampled_from(["none", "none", "bytes", "lines"]))
-    return name, doc, command, [mutate_data, str(draw(st.integers(0, 2**32 - 1)))]
+    as_json = draw(st.sampled_from(["json", "json", "summary"]))
+    return name, doc, command, [mutate_data, str(draw(st.integers(0, 2**32 - 1))), as_json]
 
 
 def _mutate_bytes(raw: bytes, seed: int, how: str) -> bytes:
@@ -340,7 +349,7 @@ def _mutate_bytes(raw: bytes, seed: int, how: str) -> bytes:
 @_settings(N_SCENARIOS)
 @given(case=scenario_case())
 def test_mutated_scenarios_end_cleanly(case):
-    name, doc, command, (mutate_data, seed) = case
+    name, doc, command, (mutate_data, seed, as_json) = case
     with tempfile.TemporaryDirectory(prefix="stuntsim-fuzz-") as d:
         folder = Path(d)
         shutil.copytree(DATA, folder / "data")
@@ -351,7 +360,7 @@ def test_mutated_scenarios_end_cleanly(case):
         scen = folder / "scenario.toml"
         scen.write_text(toml_text(doc), encoding="utf-8", errors="surrogatepass")
         before = _listing(folder)
-        args = [command, str(scen), "--json"]
+        args = [command, str(scen)] + (["--json"] if as_json == "json" else [])
         wanted: set[str] = set()
         if command == "run":
             args += ["--trajectory", str(folder / "out.csv"), "--report", str(folder / "r.html")]
@@ -359,7 +368,14 @@ def test_mutated_scenarios_end_cleanly(case):
         elif command == "mc":
             args += ["-n", "4", "--seed", "1", "--workers", "1"]
         rc, out, err = run_case(args)
-        check_outcome(rc, out, err, json_expected=True, what=f"{command} {name}")
+        check_outcome(
+            rc,
+            out,
+            err,
+            json_expected=as_json == "json",
+            what=f"{command} {name}",
+            user_text=toml_text(doc),
+        )
         after = _listing(folder)
         made = after - before
         assert not any(p.endswith(".tmp") for p in after), made

@@ -7,8 +7,9 @@ the result, its presenter the summary, the trajectory columns and the report sec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -86,13 +87,38 @@ def run(
             outputs.append((gpx, geo_export.gpx_text(kind.name, result)))
     doc = envelope(kind, result)
     guard_finite(doc, f"the result of {kind.name}")  # NaN/inf: an error, before any output
+    notes = data_notices(loaded.plan, columns)
+    if notes and "notices" not in doc:
+        doc["notices"] = notes
     write_outputs(outputs)
     if json_out:
         echo_json(doc)
     elif not quiet:
-        kind.presenter.summary(result, console(), display)
+        con = console()
+        kind.presenter.summary(result, con, display)
+        for note in notes:
+            con.print(f"Note: {note}", markup=False)
         print_written([p for p, _ in outputs])
     exit_for_verdict(str(doc["verdict"]), fail_on)
+
+
+def data_notices(plan: object, columns: Mapping[str, Any]) -> list[str]:
+    """What the user should know about the data the air was built from: rows a winds reader
+    dropped, and winds or a sounding's temperatures that stop below the highest altitude
+    flown (scenario.world.coverage_notices; the kinds' ``data_coverage`` check cautions)."""
+    import numpy as np
+
+    from stuntsim.scenario.world import Air, coverage_notices
+
+    air = getattr(plan, "air", None)
+    if not isinstance(air, Air):
+        return []
+    notes = list(air.winds_data.notes) if air.winds_data is not None else []
+    z = np.asarray(columns.get("altitude_m", []), dtype=float)
+    z = z[np.isfinite(z)]
+    if z.size:
+        notes += coverage_notices(air, float(z.max()))
+    return notes
 
 
 def register(app: typer.Typer) -> None:
