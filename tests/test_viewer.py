@@ -171,3 +171,26 @@ def test_monte_carlo_layer_of_a_jump():
     opening = [o for o in scene["objects"] if o["type"] == "line" and o["color"] == "#0969da"]
     assert len(opening) == 1 and np.allclose(np.array(opening[0]["points"])[:, 2], 7000.0)
     json.dumps(scene, allow_nan=False)
+
+
+def test_car_card_prints_the_planner_cues():
+    from stuntsim.report.brief import brief_html
+    from stuntsim.scenario import load
+
+    loaded = load(EXAMPLES / "fallout-stairs.toml")
+    res = loaded.kind.simulate(loaded.plan)
+    cues = [
+        {
+            "action": "turn-in cone: lift off, clutch down",
+            "distance_m": 19.0,
+            "t_s": 0.8,
+            "speed_m_s": 11.7,
+        },
+        {"action": "countersteer at 54 deg of rotation", "distance_m": None, "t_s": None},
+    ]
+    card = brief_html("car", res, Display("imperial"), cues)
+    assert "Cone plan of the most robust plan" in card
+    assert "turn-in cone: lift off, clutch down" in card and "countersteer" in card
+    assert "62 ft" in card  # 19 m before the top nosing, in the display's units
+    without = brief_html("car", res, Display("si"))
+    assert "No cone plan" in without and "gear" in without  # the cues read from the inputs

@@ -144,14 +144,16 @@ def render_report(
     subtitle: str,
     extra: Sequence[Any] | None = None,
     montecarlo: Any = None,
+    cues: Sequence[Any] | None = None,
 ) -> str:
     """The HTML report of one result: the 3-D viewer, the kind's sections, then ``extra`` ones,
-    and the printed brief (``montecarlo``: the Monte Carlo statistics, drawn in the viewer)."""
+    and the printed brief (``montecarlo``: the Monte Carlo statistics, drawn in the viewer;
+    ``cues``: a planner's cue list, printed as the car's cone plan)."""
     from stuntsim.report import html as report_html
     from stuntsim.report.viewer import report_extras
 
     sections = [*kind.presenter.report_sections(result, display), *(extra or ())]
-    extras = report_extras(kind.name, result, display, montecarlo)
+    extras = report_extras(kind.name, result, display, montecarlo, list(cues or ()))
     return report_html.render(
         kind.title(result), subtitle, result.checks, sections, display, **extras
     )

@@ -56,7 +56,12 @@ def car_plan(
     display = display_for(units)
     if report is not None:
         html = render_report(
-            loaded.kind, out.result, display, f"{scenario} (car-plan)", plan_sections(out)
+            loaded.kind,
+            out.result,
+            display,
+            f"{scenario} (car-plan)",
+            plan_sections(out),
+            cues=out.cues,
         )
         write_outputs([(report, html)])
     if json_out:

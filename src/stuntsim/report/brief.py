@@ -81,7 +81,11 @@ def _value(v: Any, unit: str, display: Any, quantity: str | None) -> str:
     try:
         return str(fmt_check_value(v, unit, display, quantity))
     except (KeyError, ValueError, TypeError):  # a quantity the display does not know
-        return "—" if v is None else f"{float(v):.3g} {unit}".strip()
+        if v is None:
+            return "—"
+        if unit == "rad":  # angles are SI inside, degrees for the crew
+            return f"{math.degrees(float(v)):.1f}°"
+        return f"{float(v):.3g} {unit}".strip()
 
 
 def _checks(checks: Sequence[Any], display: Any) -> str:
@@ -329,10 +333,33 @@ def heli_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
 # --- car ---------------------------------------------------------------------------------------
 
 
-def car_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
+def _planner_cues(cues: list[Any], d: Any) -> str:
+    """The car-plan search's cues (stuntsim.car.planner: action, distance_m from the top
+    nosing, t_s, speed_m_s) as the cone plan."""
+    rows = []
+    for c in cues:
+        if not isinstance(c, dict):
+            continue
+        dist = c.get("distance_m")
+        rows.append(
+            [
+                c.get("action", ""),
+                "—" if dist is None else d.fmt(dist, "distance"),
+                "—" if c.get("t_s") is None else f"{float(c['t_s']):.2f} s",
+                "—" if c.get("speed_m_s") is None else d.fmt(c["speed_m_s"], "speed"),
+            ]
+        )
+    return "<p>Cone plan of the most robust plan found by car-plan:</p>" + _table(
+        ["cue", "before the top nosing", "time", "speed"], rows
+    )
+
+
+def car_card(res: Any, d: Any, doc: dict[str, Any], cues: list[Any] | None = None) -> str:
     cones = doc.get("cones") or doc.get("cone_plan") or getattr(res, "extras", {}).get("cones")
     rows = []
-    if isinstance(cones, list) and cones:
+    if cues:
+        card = _planner_cues(cues, d)
+    elif isinstance(cones, list) and cones:
         for c in cones:
             if isinstance(c, dict):
                 rows.append(
@@ -356,22 +383,22 @@ def car_card(res: Any, d: Any, doc: dict[str, Any]) -> str:
         tr = presenter("car").trajectory(res)
         t = np.asarray(tr["t_s"], float)
         heading = deg(tr, "heading")
-        cues = []
+        found: list[tuple[float, str, int]] = []
         for key, label in (("handbrake", "handbrake"), ("clutch", "clutch"), ("brake", "brake")):
             v = np.asarray(tr[key], float) > 0.5
             for i in np.flatnonzero(np.diff(v.astype(int)) != 0)[:6]:
-                cues.append((float(t[i + 1]), f"{label} {'on' if v[i + 1] else 'off'}", i + 1))
+                found.append((float(t[i + 1]), f"{label} {'on' if v[i + 1] else 'off'}", i + 1))
         g = np.asarray(tr["gear"], int)
         for i in np.flatnonzero(np.diff(g) != 0)[:6]:
-            cues.append(
+            found.append(
                 (
                     float(t[i + 1]),
                     f"gear {('R', 'N', '1', '2', '3', '4', '5')[g[i + 1] + 1]}",
                     i + 1,
                 )
             )
-        cues.sort()
-        for tc, what, i in cues:
+        found.sort()
+        for tc, what, i in found:
             rows.append(
                 [
                     f"{tc:.2f} s",
@@ -427,12 +454,15 @@ CARDS: dict[str, Callable[[Any, Any, dict[str, Any]], str]] = {
 }
 
 
-def brief_html(kind: str, result: Any, display: Any) -> str:
-    """The kind's card, or "" when the kind has none."""
+def brief_html(kind: str, result: Any, display: Any, cues: list[Any] | None = None) -> str:
+    """The kind's card, or "" when the kind has none; ``cues``: a planner's cue list (the
+    car's cone plan from car-plan)."""
     card = CARDS.get(kind)
     if card is None:
         return ""
     from stuntsim.report.viewer import presenter
 
     doc = presenter(kind).to_json(result)
+    if cues and kind == "car":
+        return car_card(result, display, doc, cues)
     return card(result, display, doc)

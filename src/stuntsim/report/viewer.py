@@ -281,10 +281,12 @@ def viewer_html(scene: dict[str, Any]) -> str:
     )
 
 
-def report_extras(kind: str, result: Any, display: Any, montecarlo: Any = None) -> dict[str, Any]:
+def report_extras(
+    kind: str, result: Any, display: Any, montecarlo: Any = None, cues: list[Any] | None = None
+) -> dict[str, Any]:
     """Keyword arguments of :func:`stuntsim.report.html.render` for one result: the viewer's
     scene (with the Monte Carlo layer when ``montecarlo`` carries per-sample ``columns``) and
-    the crew's printed brief."""
+    the crew's printed brief (``cues``: a planner's cue list, the car's cone plan)."""
     from stuntsim.report.brief import brief_html
 
     scene = build_scene(kind, result, display)
@@ -296,4 +298,4 @@ def report_extras(kind: str, result: Any, display: Any, montecarlo: Any = None) 
             add = getattr(importlib.import_module(layer), "add_montecarlo", None)
             if add is not None:
                 scene = add(scene, columns, summary)
-    return {"scene": scene, "brief": brief_html(kind, result, display)}
+    return {"scene": scene, "brief": brief_html(kind, result, display, cues)}
