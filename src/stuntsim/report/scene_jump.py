@@ -172,6 +172,11 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     hd = math.degrees(hd_rad) % 360.0
     ex, ey, ez = float(e[0]), float(n[0]), float(u[0])
     run = 2000.0
+    jrun = _find(doc, "heading_true_deg") or {}  # the jumpmaster's jump-run block
+    mag = jrun.get("heading_magnetic_deg")
+    run_text = f"jump run {hd:05.1f}° true" + (
+        "" if mag is None else f", {float(mag) % 360:05.1f}° magnetic"
+    )
     s, c = math.sin(hd_rad), math.cos(hd_rad)
     moving = float(getattr(plan, "aircraft_speed", np.hypot(ve[0], vn[0])) or 0.0) > 1.0
     if moving:  # an aircraft on a jump run (a balloon gondola has none)
@@ -194,7 +199,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             {
                 "type": "label",
                 "at": [ex + 0.8 * run * s, ey + 0.8 * run * c, ez],
-                "text": f"jump run {hd:05.1f}° true",
+                "text": run_text,
                 "color": "#24292f",
             }
         )
@@ -217,7 +222,6 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             )
 
     rp = doc.get("release_point") or getattr(res, "extras", {}).get("release_point")
-    jrun = _find(doc, "heading_true_deg") or {}
     for key, label in (("green_light", "green light"), ("red_light", "red light")):
         g = jrun.get(key)
         if isinstance(g, dict) and "east_m" in g:
