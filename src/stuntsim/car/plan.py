@@ -178,26 +178,12 @@ def build_vehicle(sec: VehicleSection, path: Path) -> Vehicle:
 def build_plan(model: CarScenario, path: Path) -> CarPlan:
     """Validated scenario -> CarPlan (SI objects); raises ScenarioError on cross-field errors."""
     from stuntsim.car.driver import Keyframe, Timeline, parse_trigger
-    from stuntsim.car.stairs import FlatGround, Stairs
 
     veh = build_vehicle(model.vehicle, path)
-    if model.stairs is None:
-        ground: Ground = FlatGround()
-    else:
-        s = model.stairs
-        ground: Ground = Stairs(
-            platform_length=s.platform_length,
-            riser=s.riser,
-            tread=s.tread,
-            steps=s.steps,
-            width=s.width,
-            flights=s.flights,
-            landing=s.landing,
-            centre_east=s.centre_east,
-            sides=s.sides,
-        )
-        if s.width <= veh.width:
-            raise ScenarioError(path, "stairs.width", "narrower than the car")
+    ground = build_ground(model, path, veh)
+    surface, lam = _surface(model, veh)
+    if lam != 1.0:
+        veh = replace(veh, tyre=veh.tyre.scaled(lam), tyre_rear=veh.tyre_rear.scaled(lam))
     st = model.start
     start_gear = _gear(st.gear)
     start = Start(
@@ -297,6 +283,88 @@ def build_plan(model: CarScenario, path: Path) -> CarPlan:
         path=path,
         record_every=max(1, round(RECORD_S / model.sim.step)),
         shift=build_shift_spec(model.shift, model.targets),
+        surface=surface,
+        surface_mu_scale=lam,
+    )
+
+
+def _surface(model: CarScenario, veh: Vehicle) -> tuple[str, float]:
+    """The surface's name and its lambda_mu on the car's (front) tyre (car/surface.py)."""
+    from stuntsim.car.surface import mu_scale
+
+    sec = model.surface
+    name = "measured" if sec.mu is not None else sec.type
+    return name, mu_scale(sec.type, sec.mu, veh.tyre)
+
+
+def build_ground(model: CarScenario, path: Path, veh: Vehicle) -> Ground:
+    """Flat ground, the stairs, or a surveyed profile; with any ramps laid on them."""
+    from stuntsim.car.ground import (
+        ProfileGround,
+        Ramp,
+        profile_segments,
+        read_profile,
+        with_ramp,
+    )
+    from stuntsim.car.stairs import FlatGround, Stairs
+
+    s = model.stairs
+    if s is None:
+        if model.ramp:
+            raise ScenarioError(path, "ramp", "ramps need a [stairs] section (the ground)")
+        return FlatGround()
+    if s.width <= veh.width:
+        raise ScenarioError(path, "stairs.width", "narrower than the car")
+    if s.profile is not None:
+        if any(v is not None for v in (s.riser, s.tread, s.steps)):
+            raise ScenarioError(
+                path, "stairs.profile", "give either a profile or riser, tread and steps"
+            )
+        csv = Path(s.profile)
+        if not csv.is_absolute():
+            csv = path.parent / csv
+        dist, height = read_profile(csv)
+        seg = profile_segments(s.platform_length, dist, height)
+        stairs = None
+        drop = height[0] - height.min()
+        what = f"surveyed profile {csv.name} ({len(dist)} points, drop {drop:.1f} m)"
+        bottom = s.platform_length + float(dist[-1] - dist[0])
+    else:
+        for key in ("riser", "tread", "steps"):
+            if getattr(s, key) is None:
+                raise ScenarioError(path, f"stairs.{key}", "required (or give stairs.profile)")
+        assert s.riser is not None and s.tread is not None and s.steps is not None
+        stairs = Stairs(
+            platform_length=s.platform_length,
+            riser=s.riser,
+            tread=s.tread,
+            steps=s.steps,
+            width=s.width,
+            flights=s.flights,
+            landing=s.landing,
+            centre_east=s.centre_east,
+            sides=s.sides,
+        )
+        if not model.ramp:
+            return stairs
+        seg, _ = stairs.segments()
+        what = stairs.describe()
+        bottom = stairs.bottom_north
+    for r in model.ramp:
+        seg = with_ramp(seg, Ramp(r.position, r.length, r.height, r.base))
+        what += (
+            f"; ramp {r.position:.1f}-{r.position + r.length:.1f} m north, "
+            f"{'rising' if r.height >= 0 else 'falling'} {abs(r.height):.2f} m"
+        )
+    return ProfileGround(
+        seg,
+        stairs,
+        edge_north=s.platform_length,
+        bottom_north=bottom,
+        width=s.width,
+        centre_east=s.centre_east,
+        sides=s.sides,
+        what=what,
     )
 
 

@@ -114,15 +114,46 @@ class VehicleSection(StrictModel):
 
 
 class StairsSection(StrictModel):
+    """The steps: riser, tread and steps, or a surveyed ``profile`` (CSV of distance from the
+    top nosing and height, metres; car/ground.py)."""
+
     platform_length: Length = Field(gt=0.0, le=1000.0, description="flat top before the steps")
-    riser: Length = Field(gt=0.0, le=1.0)
-    tread: Length = Field(gt=0.0, le=5.0)
-    steps: int = Field(ge=1, le=2000, description="risers per flight")
+    riser: Length | None = Field(None, gt=0.0, le=1.0)
+    tread: Length | None = Field(None, gt=0.0, le=5.0)
+    steps: int | None = Field(None, ge=1, le=2000, description="risers per flight")
+    profile: str | None = Field(None, min_length=1, max_length=4096)
     width: Length = Field(gt=0.0, le=200.0)
     flights: int = Field(1, ge=1, le=100)
     landing: Length = Field(3.0, gt=0.0, le=1000.0, description="length of each landing")
     centre_east: Length = 0.0
     sides: Literal["walls", "edges"] = "walls"
+
+
+class RampSection(StrictModel):
+    """A straight ramp along north (a kicker on the platform, a landing ramp over the steps):
+    from ``position`` over ``length``, rising ``height`` (negative: falling) from ``base``
+    (default: the ground at its start). The ground is the higher of the ramp and the steps."""
+
+    position: Length = Field(ge=-1000.0, le=5000.0)
+    length: Length = Field(gt=0.0, le=100.0)
+    height: Length = Field(ge=-50.0, le=5.0)
+    base: Length | None = Field(None, ge=-100.0, le=10.0)
+
+
+class SurfaceSection(StrictModel):
+    """Tyre friction on the ground (car/surface.py): a named surface, or ``mu``, the
+    locked-wheel drag factor measured on site with a drag sled (wins over ``type``)."""
+
+    type: Literal[
+        "tyre_data",
+        "asphalt_dry",
+        "asphalt_wet",
+        "concrete_dry",
+        "concrete_wet",
+        "stone_dry",
+        "stone_wet",
+    ] = "tyre_data"
+    mu: float | None = Field(None, gt=0.05, le=1.5)
 
 
 class StartSection(StrictModel):
@@ -287,5 +318,7 @@ class CarScenario(StrictModel):
     targets: TargetsSection = Field(default_factory=TargetsSection)
     search: SearchSection | None = None
     uncertainty: UncertaintySection | None = None
+    ramp: list[RampSection] = Field(default_factory=list, max_length=20)
+    surface: SurfaceSection = Field(default_factory=SurfaceSection)
     shift: ShiftSection = Field(default_factory=ShiftSection)
     planner: PlannerSection | None = None
