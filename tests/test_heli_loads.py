@@ -284,3 +284,25 @@ def test_rig_load_check_fails_with_a_computed_rating(tmp_path):
     res = _run(tmp_path, rigs=rig.replace('"2500 N"', '"2700 N"'))
     c = _check(res, "rig_load")
     assert not c.ok and "a mount Vne of at most 100 kt" in c.advice
+
+
+def test_the_wake_under_the_disc_grows_with_the_load_factor():
+    # In a hover the wake is 2 v_h with v_h = sqrt(n W / (2 rho A)): for W = 21,582 N (2,200 kg)
+    # and A = 89.75 m^2, at +3.5 g v_h = sqrt(75,537 / 219.89) = 18.53 m/s, wake 37.07 m/s,
+    # q = 1/2 x 1.225 x 37.07^2 = 841.6 Pa on 0.45 m^2: 378.7 N down on top of 2,231.0 N.
+    # At -1.0 g the rotor's wake leaves upward, so no wake load (only the 637.4 N inertia up).
+    w, area = 2200 * G, math.pi * 5.345**2
+
+    def wake(n):
+        return np.array([2.0 * math.sqrt(n * w / (2 * RHO0 * area))])
+
+    under = MountSpec("side", 65.0, 0.45, 2500.0, "limit", 1.0, False, True, (0.0, 0.0, 0.0))
+    c = certify(under, 1e-9, speeds=np.array([0.0]), downwash=wake)
+    from stuntsim.constants import RHO0 as RHO0_EXACT  # P0 / (R T0) = 1.22500002 kg/m^3
+
+    q = 0.5 * RHO0_EXACT * float(wake(3.5)[0]) ** 2
+    assert q == pytest.approx(841.6, abs=0.5)
+    assert c.cases["manoeuvre +3.5 g"] == pytest.approx(
+        2500.0 / (3.5 * 65 * G + q * 0.45) - 1, rel=1e-9
+    )
+    assert c.cases["manoeuvre -1.0 g"] == pytest.approx(2500.0 / (65 * G) - 1, rel=1e-9)

@@ -8,9 +8,9 @@ hardpoint (what the mount carries), the rig's inertia plus the air load on it:
 
 with n_vec the load factor vector (n_z = +3.5 pushes the rig down on its mount: +z) and u the
 air velocity relative to the rig (flight at airspeed V: u = (-V, 0, 0); under the rotor disc the
-wake adds 2 v_i along +z, momentum theory). The air load is taken on the full frontal area
-whatever the direction of u (conservative). Cases, each at every airspeed from hover up to the
-lower of the aircraft's Vne and the mount's own Vne:
+wake adds 2 v_i along +z at the case's thrust n W, momentum theory; none at -1 g). The air
+load is taken on the full frontal area whatever the direction of u (conservative). Cases, each
+at every airspeed from hover up to the lower of the aircraft's Vne and the mount's own Vne:
 
 - manoeuvre, 14 CFR 27.337: limit load factors n_z = +3.5 and -1.0;
 - gust, 14 CFR 27.341: a vertical gust of 30 ft/s (up and down) at each critical airspeed
@@ -120,29 +120,44 @@ def certify(
     mount: MountSpec,
     speed_limit: float,
     gust_dn: np.ndarray | None = None,
-    downwash: np.ndarray | None = None,
+    downwash: Any = None,
     speeds: np.ndarray | None = None,
     gust_speed: float = GUST_SPEED,
 ) -> Certification:
     """The certification cases of one mount at airspeeds ``speeds`` (default 0..speed_limit).
 
     ``gust_dn`` (same shape as speeds) is the load-factor increment of a 30 ft/s vertical gust
-    at each speed; ``downwash`` the wake velocity 2 v_i at the rig (0 outside the disc).
+    at each speed; ``downwash`` the wake velocity 2 v_i at the rig, an array (at 1 g) or a
+    function of the load factor n returning one (the rotor carries n W: at +3.5 g its wake is
+    stronger); only rigs under the disc see it.
     """
     v = np.linspace(0.0, speed_limit, 32) if speeds is None else np.asarray(speeds, float)
     dn = np.zeros_like(v) if gust_dn is None else np.asarray(gust_dn, dtype=float)
-    wake = np.zeros_like(v) if downwash is None or not mount.under_disc else np.asarray(downwash)
-    m, w = mount.mass, mount.mass * G0
-    ff = mount.fitting_factor
-    base_u = np.stack([-v, np.zeros_like(v), wake], axis=-1)
     zeros = np.zeros_like(v)
 
-    def inertia(nz: Any) -> Any:
+    def wake(nz: float) -> np.ndarray:
+        """2 v_i at the rig at load factor nz (the rotor carries nz W); none outside the disc,
+        and none for a negative load factor (the rotor's wake then leaves upward)."""
+        if downwash is None or not mount.under_disc or nz <= 0.0:
+            return zeros
+        w = downwash(nz) if callable(downwash) else np.asarray(downwash, dtype=float)
+        return np.asarray(w, dtype=float) + zeros
+
+    m, w = mount.mass, mount.mass * G0
+    ff = mount.fitting_factor
+
+    def u_at(nz: float) -> np.ndarray:
+        return np.stack([-v, zeros, wake(nz)], axis=-1)
+
+    def inertia(nz: Any) -> np.ndarray:
         return np.stack([zeros, zeros, w * np.asarray(nz) + zeros], axis=-1)
 
     flight: list[tuple[str, np.ndarray]] = []
     for nz in MANOEUVRE_N:
-        flight.append((f"manoeuvre {nz:+.1f} g", inertia(nz) + air_force(mount.drag_area, base_u)))
+        flight.append(
+            (f"manoeuvre {nz:+.1f} g", inertia(nz) + air_force(mount.drag_area, u_at(nz)))
+        )
+    base_u = u_at(1.0)
     up = np.array([0.0, 0.0, -gust_speed])  # air moving up past the rig: -z
     flight.append(("vertical gust up", inertia(1.0 + dn) + air_force(mount.drag_area, base_u + up)))
     flight.append(
@@ -154,10 +169,16 @@ def certify(
         ("horizontal gust head-on", inertia(1.0) + air_force(mount.drag_area, base_u + head))
     )
     flight.append(
-        ("horizontal gust from the left", inertia(1.0) + air_force(mount.drag_area, base_u + side))
+        (
+            "horizontal gust from the left",
+            inertia(1.0) + air_force(mount.drag_area, base_u + side),
+        )
     )
     flight.append(
-        ("horizontal gust from the right", inertia(1.0) + air_force(mount.drag_area, base_u - side))
+        (
+            "horizontal gust from the right",
+            inertia(1.0) + air_force(mount.drag_area, base_u - side),
+        )
     )
 
     ru = mount.ultimate_allowable
@@ -214,7 +235,7 @@ def speed_for_zero_margin(
             MountSpec(**{**mount.__dict__, "near_occupants": False}),
             vmax,
             gust_dn_of(sp),
-            downwash_of(sp),
+            lambda nz: downwash_of(sp, nz),
             speeds=sp,
         )
         return c.margin >= 0.0

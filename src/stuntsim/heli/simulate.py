@@ -91,11 +91,11 @@ def _mount(r: Any, drag_factor: float, rotor_radius: float) -> MountSpec:
     )
 
 
-def _level_flight(ac: Any, speeds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(gust dn of 30 ft/s, downwash 2 v_i) in level flight at sea level at EAS ``speeds``."""
+def _level_flight(ac: Any, speeds: np.ndarray, n: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(gust dn of 30 ft/s, downwash 2 v_i) at sea level at EAS ``speeds`` and load factor n."""
     from stuntsim.heli.loads import GUST_SPEED
 
-    st = perf.steady_flight(ac, RHO0, speeds, 0.0, 1.0)
+    st = perf.steady_flight(ac, RHO0, speeds, 0.0, n)
     return perf.gust_load_factor_increment(ac, RHO0, st, GUST_SPEED), 2.0 * st.v_i
 
 
@@ -157,12 +157,15 @@ def evaluate_sample(plan: HeliPlan, smp: HeliSamples, i: int, advice: bool = Tru
     for r, m in zip(plan.rigs, mounts, strict=True):
         vmax = min(base.vne_sea_level, r.vne) if r.vne is not None else base.vne_sea_level
         sp = np.linspace(0.0, vmax, 32)
-        dn, wake = _level_flight(ac, sp)
-        c = certify(m, vmax, dn, wake, speeds=sp)
+        dn = _level_flight(ac, sp)[0]
+        c = certify(m, vmax, dn, lambda nz, sp=sp: _level_flight(ac, sp, nz)[1], speeds=sp)
         certs.append(c)
         if advice and c.margin < 0 and not m.near_occupants:
             v0 = speed_for_zero_margin(
-                m, vmax, lambda v: _level_flight(ac, v)[0], lambda v: _level_flight(ac, v)[1]
+                m,
+                vmax,
+                lambda v: _level_flight(ac, v)[0],
+                lambda v, nz: _level_flight(ac, v, nz)[1],
             )
             if v0 is not None and v0 > 5.0:
                 vne_advice[r.name] = f", or a mount Vne of at most {math.floor(v0 / 0.514444)} kt"
