@@ -92,6 +92,26 @@ class JumpBatch:
     # (B, number of levels of the wind profile); None = 1 and 0 (see the module docstring)
     wind_layer_scale: np.ndarray | None = None
     wind_layer_rotation: np.ndarray | None = None
+    # slowest flying airspeed of the canopy at sea level, per sample (None = no floor)
+    canopy_umin: np.ndarray | None = None
+    # opening time scales as opening_ref_speed / airspeed at deployment (constant fill
+    # distance, jump/canopy.py); None = opening_time as given
+    opening_ref_speed: float | None = None
+    # landing pattern (jump/canopy.py Pattern): the checkpoints (east, north) of the entry,
+    # the base turn and the final turn and their heights MSL; the "target" law aims at each in
+    # turn, then at the target on the ground
+    pattern_levels: tuple[float, float, float] | None = None
+    pattern_points: tuple[tuple[float, float], ...] | None = None
+    # final leg ("target" steering): its true heading (into the forecast surface wind) and its
+    # height AGL; on it the canopy flies straight in, braking no slower than canopy_umin.
+    # None = no final-leg law (the pursuit alone, braking to any speed)
+    final_heading: float | None = None
+    final_agl: float = 300.0 * 0.3048
+    # drogue drag law (Cd(Mach) table); None = the constant drogue_cda
+    drogue_drag: DragModel | None = None
+    # later body-position stages: (drag law, start time after exit or None, start altitude MSL
+    # or None); the drag law replaces the plan's (cda_scale still applies)
+    stages: tuple[tuple[DragModel, float | None, float | None], ...] = ()
 
     @property
     def n(self) -> int:
@@ -209,7 +229,8 @@ def aero_freefall(
     else:
         lift_ratio = lift_ratios(p)
         if drogue_on is not None:
-            cda = cda + np.where(drogue_on, p.drogue_cda, 0.0)
+            d_cda = p.drogue_cda if p.drogue_drag is None else p.drogue_drag(speed / a)
+            cda = cda + np.where(drogue_on, d_cda, 0.0)
     kd = 0.5 * rho * speed * cda / p.mass
     acc = np.empty((len(z), 3))
     acc[:, 0] = -kd * vre
@@ -235,7 +256,23 @@ def aero_freefall(
     return acc, load / G0
 
 
-def canopy_velocity(p: JumpBatch, y: np.ndarray) -> np.ndarray:
+def aim_of(p: JumpBatch, z: np.ndarray, leg: int | None = None):
+    """("target" steering) the aim level and point: the next checkpoint of the landing pattern
+    below z (entry, base turn, final turn) or the target on the ground; ``leg`` (0-3) forces
+    the checkpoint (an integrator that stops on the pattern levels)."""
+    if p.pattern_levels is None or p.pattern_points is None:
+        return np.full(z.shape, p.ground), p.target_east, p.target_north
+    levels = np.array([*list(p.pattern_levels), p.ground])
+    pe = np.array([q[0] for q in p.pattern_points] + [p.target_east])
+    pn = np.array([q[1] for q in p.pattern_points] + [p.target_north])
+    if leg is None:
+        k = np.count_nonzero(z[:, None] <= levels[None, :3] + 1e-6, axis=1)
+    else:
+        k = np.full(z.shape, leg)
+    return levels[k], pe[k], pn[k]
+
+
+def canopy_velocity(p: JumpBatch, y: np.ndarray, leg: int | None = None) -> np.ndarray:
     """Ground velocity (B, 3) under a flying canopy (jump/canopy.py)."""
     z = y[:, 2]
     rho = p.atmosphere.density(z)
@@ -253,19 +290,28 @@ def canopy_velocity(p: JumpBatch, y: np.ndarray) -> np.ndarray:
         ws = np.where(calm, 1.0, w)
         ae = np.where(calm, u * np.sin(p.canopy_heading), -u * we / ws)
         an = np.where(calm, u * np.cos(p.canopy_heading), -u * wn / ws)
-    else:  # target: wind-drift-corrected pursuit, see jump/canopy.py
+    else:  # target: wind-drift-corrected pursuit on the FORECAST, see jump/canopy.py
+        z_aim, aim_e, aim_n = aim_of(p, z, leg)
         k = p.drift_w0 / p.canopy_w0  # D_rem and R_rem scale as 1/w0
-        de0 = np.interp(z, p.drift_z, p.drift_e)
-        dn0 = np.interp(z, p.drift_z, p.drift_n)
-        c, s = np.cos(p.wind_rotation), np.sin(p.wind_rotation)
-        ks = k * p.wind_scale
-        need_e = p.target_east - y[:, 0] - ks * (de0 * c + dn0 * s)
-        need_n = p.target_north - y[:, 1] - ks * (-de0 * s + dn0 * c)
-        # floor of 2 m of air range: below it N/R_rem is rounding noise at touchdown
-        r_rem = np.maximum(p.canopy_u0 / p.canopy_w0 * (z - p.ground), 2.0)
+        dz, de, dn = p.drift_z, p.drift_e, p.drift_n
+        need_e = aim_e - y[:, 0] - k * (np.interp(z, dz, de) - np.interp(z_aim, dz, de))
+        need_n = aim_n - y[:, 1] - k * (np.interp(z, dz, dn) - np.interp(z_aim, dz, dn))
+        # floor of 2 m of air range: below it N/R_rem is rounding noise at the aim level
+        r_rem = np.maximum(p.canopy_u0 / p.canopy_w0 * (z - z_aim), 2.0)
         need = np.hypot(need_e, need_n)
         scale = u / np.maximum(r_rem, need)
         ae, an = need_e * scale, need_n * scale
+        if p.final_heading is not None:
+            on_final = (z <= p.ground + p.final_agl + 1e-6) & (z_aim <= p.ground)
+            if leg is not None:
+                on_final = on_final & (leg >= (0 if p.pattern_levels is None else 3))
+            umin = 0.0 if p.canopy_umin is None else p.canopy_umin * sig
+            he, hn = np.sin(p.final_heading), np.cos(p.final_heading)
+            al = np.clip(u * (need_e * he + need_n * hn) / r_rem, umin, u)
+            cr_max = np.sqrt(np.maximum(u * u - al * al, 0.0))
+            cr = np.clip(u * (need_e * hn - need_n * he) / r_rem, -cr_max, cr_max)
+            ae = np.where(on_final, al * he + cr * hn, ae)
+            an = np.where(on_final, al * hn - cr * he, an)
     out = np.empty((len(z), 3))
     out[:, 0] = we + ae
     out[:, 1] = wn + an
@@ -286,13 +332,13 @@ def freefall_rhs(p: JumpBatch, drogue_on: np.ndarray | None, opening_from: np.nd
     return f
 
 
-def canopy_rhs(p: JumpBatch):
+def canopy_rhs(p: JumpBatch, leg: int | None = None):
     """f(t, y) for canopy flight: positions follow the kinematic velocity; v is not a state
     there (its derivative is zero; the kernel overwrites it with the kinematic velocity)."""
 
     def f(t: np.ndarray, y: np.ndarray) -> np.ndarray:
         out = np.zeros_like(y)
-        out[:, :3] = canopy_velocity(p, y)
+        out[:, :3] = canopy_velocity(p, y, leg)
         return out
 
     return f

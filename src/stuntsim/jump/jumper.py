@@ -142,5 +142,6 @@ class Drogue:
     """A drogue (stabilising) chute: drag area added from ``deploy_time`` after exit until the
     main deploys. Typical HAHO/stratospheric drogues are 0.5-1.5 m^2 of drag area."""
 
-    drag_area: float  # m^2
+    drag_area: float  # m^2 (at Mach 0 for a Cd(Mach) drogue)
     deploy_time: float  # s after exit
+    drag: DragModel | None = None  # the drogue's drag law (constant or Cd(Mach))

@@ -117,6 +117,8 @@ class JumpOutcome:
     peak_g_t: np.ndarray
     impact_freefall: np.ndarray  # reached the ground before deployment
     impact_opening: np.ndarray  # reached the ground before the canopy was open
+    deploy_airspeed: np.ndarray  # |v - w| at deployment, m/s (NaN: never deploys)
+    canopy_drift: np.ndarray  # (B, 2) wind drift under canopy, opening to landing, m
     trajectory: dict[str, np.ndarray] | None = field(default=None)
 
     @classmethod
@@ -135,6 +137,8 @@ class JumpOutcome:
             },
             impact_freefall=np.zeros(n, bool),
             impact_opening=np.zeros(n, bool),
+            deploy_airspeed=nan.copy(),
+            canopy_drift=np.full((n, 2), np.nan),
         )
 
 
@@ -253,10 +257,24 @@ def _constants(p: JumpBatch, sl: slice, air: AirTable) -> _Block:
         ke, kn = layer_vectors(sub)
         ke = np.ascontiguousarray(ke)
         kn = np.ascontiguousarray(kn)
+    umin = np.zeros(m.shape) if p.canopy_umin is None else p.canopy_umin[sl]
+    stage = None
+    if p.stages:
+        if not const_drag:
+            raise ValueError("body-position stages need a constant drag law")
+        stage = np.zeros(m.shape, dtype=np.intp)
+        if lift is None and any(d.glide_ratio > 0.0 for d, _, _ in p.stages):
+            lift = np.zeros(m.shape)
+        elif lift is not None:
+            lift = lift.copy()
     return _Block(
         idx=np.arange(sl.start, sl.stop),
+        umin=umin,
+        stage=stage,
+        t_exit=p.t0[sl].astype(float),
         kc=kc,
         kh=kh,
+        khd=0.5 / m,
         kdr=0.5 * p.drogue_cda[sl] / m,
         kcan=0.5 * (2.0 * m * G0 / (RHO0 * (u0 * u0 + w0 * w0))) / m,
         cw=ws * cos_r,
@@ -307,8 +325,16 @@ class _Law:
         self.c = c
         self.table = None if p.drag.is_constant else (p.drag.mach, p.drag.cda)
         self.add = None
+        self.drogue_table = None
         if drogue_on is not None and drogue_on.any():
-            self.add = np.where(drogue_on, c.kdr, 0.0)
+            dd = p.drogue_drag
+            if dd is not None and not dd.is_constant:
+                # Cd(Mach) drogue: 0.5 CdA_d(M) / m, evaluated with the body's Mach number
+                self.drogue_table = (dd.mach, dd.cda, np.where(drogue_on, c.khd, 0.0))
+                if self.table is None:
+                    self.table = (p.drag.mach, p.drag.cda)
+            else:
+                self.add = np.where(drogue_on, c.kdr, 0.0)
         self.t_dep = t_dep  # opening: deployment time per sample
         self.lift = c.lift if t_dep is None else None
         self.gconst = p.gravity
@@ -343,9 +369,16 @@ class _Law:
         a = None
         if k is None:  # Mach-dependent drag
             a = air.lerp(air.a, i, f)
-            k = c.kh * np.interp(sp / a, self.table[0], self.table[1])
+            mach = sp / a
+            if self.c.kc is not None and self.p.drag.is_constant:
+                k = self.c.kc
+            else:
+                k = c.kh * np.interp(mach, self.table[0], self.table[1])
             if self.add is not None:
                 k = k + self.add
+            if self.drogue_table is not None:
+                dm, dc, kd_ = self.drogue_table
+                k = k + kd_ * np.interp(mach, dm, dc)
             if s is not None:
                 k = k + (c.kcan - k) * s
         kd = k * rho * sp
@@ -517,6 +550,17 @@ class _Recorder:
 # =============================================================================================
 
 
+def _stage_tables(p: JumpBatch):
+    """Per-stage arrays of the body-position sequence: CdA, L/D and the next stage's start
+    (time after exit, altitude), padded so that index ``stage + 1`` always exists."""
+    inf = math.inf
+    cda = [float(p.drag.cda[0])] + [float(d.cda[0]) for d, _, _ in p.stages] + [0.0]
+    gr = [float(p.drag.glide_ratio)] + [float(d.glide_ratio) for d, _, _ in p.stages] + [0.0]
+    after = [inf] + [inf if a is None else float(a) for _, a, _ in p.stages] + [inf]
+    below = [-inf] + [-inf if b is None else float(b) for _, _, b in p.stages] + [-inf]
+    return np.array(cda), np.array(gr), np.array(after), np.array(below)
+
+
 def _freefall(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
     ground = p.ground
     idx = c.idx
@@ -524,6 +568,9 @@ def _freefall(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Re
     t_exit = t.copy()
     e, n, z = (p.y0[idx, k].astype(float) for k in range(3))
     ve, vn, vu = (p.y0[idx, k].astype(float) for k in range(3, 6))
+    staged = c.stage is not None
+    if staged:
+        st_cda, st_gr, st_after, st_below = _stage_tables(p)
     steps = 0
     while idx.size:
         steps += 1
@@ -532,6 +579,13 @@ def _freefall(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Re
         drogue_on = t >= c.t_drogue - 1e-9
         h = np.minimum(np.minimum(DT_FREEFALL, DT_EXIT + DT_GROWTH * (t - t_exit)), c.t_deploy - t)
         h = np.where(drogue_on, h, np.minimum(h, c.t_drogue - t))
+        level = c.level
+        if staged:
+            nxt = c.stage + 1
+            t_next = t_exit + st_after[nxt]
+            z_next = st_below[nxt]
+            h = np.minimum(h, t_next - t)
+            level = np.maximum(level, z_next)
         np.maximum(h, 0.0, out=h)
         law = _Law(p, c, drogue_on=drogue_on)
         de, dn, dz, dve, dvn, dvu, x, a1 = _rk4(air, law, t, z, ve, vn, vu, h, aux=True)
@@ -539,7 +593,6 @@ def _freefall(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Re
         if rec is not None and idx[0] == 0:
             rec.add(t[0], (e[0], n[0], z[0]), (ve[0], vn[0], vu[0]), [a[0] for a in a1], 0)
         z1 = z + dz
-        level = c.level
         cross = z1 <= level
         if cross.any():
             ci = np.flatnonzero(cross)
@@ -555,10 +608,21 @@ def _freefall(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Re
         e, n, z = e + de, n + dn, z + dz
         ve, vn, vu = ve + dve, vn + dvn, vu + dvu
         by_time = t >= c.t_deploy - 1e-9
+        switch = None
+        if staged:
+            at_stage_level = cross & (z_next > c.level)
+            switch = ((t >= t_next - 1e-9) | at_stage_level) & ~by_time
+            cross = cross & ~at_stage_level
         done = cross | by_time
+        if switch is not None and switch.any():
+            si = np.flatnonzero(switch)
+            c.stage[si] += 1
+            c.kc[si] = c.kh[si] * st_cda[c.stage[si]]
+            if c.lift is not None:
+                c.lift[si] = st_gr[c.stage[si]]
         if done.any():
             gi = idx[done]
-            impact = cross & (level <= ground + 1e-9) & ~by_time
+            impact = cross & (c.level <= ground + 1e-9) & ~by_time
             out.deploy_t[gi] = t[done]
             out.deploy_pos[gi] = np.stack([e[done], n[done], z[done]], axis=1)
             out.deploy_vel[gi] = np.stack([ve[done], vn[done], vu[done]], axis=1)
@@ -600,6 +664,13 @@ def _opening(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Rec
     e, n, z = (out.deploy_pos[idx, k].copy() for k in range(3))
     ve, vn, vu = (out.deploy_vel[idx, k].copy() for k in range(3))
     t_dep = t.copy()
+    i0, f0 = air.index(z.copy())
+    we0, wn0 = _wind(air, c, i0, f0)
+    v_air = np.sqrt((ve - we0) ** 2 + (vn - wn0) ** 2 + vu * vu)
+    out.deploy_airspeed[idx] = v_air
+    if p.opening_ref_speed is not None:
+        # constant fill distance (Knacke): t_open = t_ref v_ref / v at deployment
+        c.t_open = np.maximum(c.t_open * p.opening_ref_speed / np.maximum(v_air, 1.0), 0.2)
     h_open = c.t_open / OPENING_STEPS
     loads = np.full((idx.size, OPENING_STEPS + 1), -np.inf)
     rows = np.arange(idx.size)
@@ -683,9 +754,9 @@ def _peak(out: JumpOutcome, gi, loads: np.ndarray, t_dep, h) -> None:
 class _CanopyLevel:
     """Everything at one altitude that the canopy law needs (shared by the stages there)."""
 
-    __slots__ = ("dre", "drn", "inv_wd", "r_rem", "u", "we", "wn", "z")
+    __slots__ = ("dre", "drn", "inv_wd", "r_rem", "u", "umin", "we", "wn", "z")
 
-    def __init__(self, p: JumpBatch, air: AirTable, c: _Block, z: np.ndarray) -> None:
+    def __init__(self, p: JumpBatch, air: AirTable, c: _Block, z: np.ndarray, z_aim) -> None:
         i, f = air.index(z)
         sig = air.lerp(air.sig, i, f)
         we, wn = _wind(air, c, i, f)
@@ -693,19 +764,24 @@ class _CanopyLevel:
         self.we = we
         self.wn = wn
         self.u = c.u0 * sig
+        self.umin = c.umin * sig
         self.inv_wd = 1.0 / (c.w0 * sig)
         self.dre = self.drn = self.r_rem = None
         if p.steering == "target":
-            k = p.drift_w0 / c.w0 * c.wscale
-            de0 = np.interp(z, p.drift_z, p.drift_e)
-            dn0 = np.interp(z, p.drift_z, p.drift_n)
-            self.dre = k * (de0 * c.cos_r + dn0 * c.sin_r)
-            self.drn = k * (-de0 * c.sin_r + dn0 * c.cos_r)
-            self.r_rem = np.maximum(c.u0 / c.w0 * (z - p.ground), 2.0)
+            # The pilot predicts the drift still to come from the FORECAST (the scenario's
+            # winds, unperturbed), scaled to their own canopy's descent rate; the sample flies
+            # through its own wind. D_rem is taken down to the aim level z_aim.
+            k = p.drift_w0 / c.w0
+            dz, de, dn = p.drift_z, p.drift_e, p.drift_n
+            self.dre = k * (np.interp(z, dz, de) - np.interp(z_aim, dz, de))
+            self.drn = k * (np.interp(z, dz, dn) - np.interp(z_aim, dz, dn))
+            self.r_rem = np.maximum(c.u0 / c.w0 * (z - z_aim), 2.0)
 
 
-def _canopy_vh(p: JumpBatch, lv: _CanopyLevel, e, n):
-    """Horizontal ground velocity under canopy (dynamics.canopy_velocity)."""
+def _canopy_vh(p: JumpBatch, lv: _CanopyLevel, e, n, aim_e=None, aim_n=None, final=None):
+    """Horizontal ground velocity under canopy (dynamics.canopy_velocity). ``aim_e/aim_n``
+    ("target" steering): the point to reach at the aim level of ``lv`` (the next checkpoint of
+    the landing pattern, or the target); ``final``: samples on the final leg."""
     we, wn, u = lv.we, lv.wn, lv.u
     if p.steering == "drift":
         return we, wn
@@ -718,11 +794,35 @@ def _canopy_vh(p: JumpBatch, lv: _CanopyLevel, e, n):
         ae = np.where(calm, u * math.sin(p.canopy_heading), -u * we / ws)
         an = np.where(calm, u * math.cos(p.canopy_heading), -u * wn / ws)
         return we + ae, wn + an
-    need_e = p.target_east - e - lv.dre
-    need_n = p.target_north - n - lv.drn
+    need_e = (p.target_east if aim_e is None else aim_e) - e - lv.dre
+    need_n = (p.target_north if aim_n is None else aim_n) - n - lv.drn
     need = np.hypot(need_e, need_n)
     scale = u / np.maximum(lv.r_rem, need)
-    return we + need_e * scale, wn + need_n * scale
+    ae, an = need_e * scale, need_n * scale
+    if final is not None and final.any():
+        # final leg: straight in on the final heading, braking no slower than the slowest
+        # flying airspeed, correcting across within the rest of the speed range (no turn back)
+        hd = p.final_heading
+        he, hn = math.sin(hd), math.cos(hd)
+        al = np.clip(u * (need_e * he + need_n * hn) / lv.r_rem, lv.umin, u)
+        cr_max = np.sqrt(np.maximum(u * u - al * al, 0.0))
+        cr = np.clip(u * (need_e * hn - need_n * he) / lv.r_rem, -cr_max, cr_max)
+        ae = np.where(final, al * he + cr * hn, ae)
+        an = np.where(final, al * hn - cr * he, an)
+    return we + ae, wn + an
+
+
+def _aims(p: JumpBatch, z: np.ndarray):
+    """Aim level and point of a canopy step starting at z ("target" steering): the next
+    checkpoint of the landing pattern below z (entry, base turn, final turn), then the
+    target on the ground. Returns (z_aim, aim_east, aim_north) or None without a pattern."""
+    if p.pattern_levels is None or p.pattern_points is None or p.steering != "target":
+        return None
+    lv = np.asarray((*p.pattern_levels, p.ground))
+    pe = np.array([q[0] for q in p.pattern_points] + [p.target_east])
+    pn = np.array([q[1] for q in p.pattern_points] + [p.target_north])
+    k = np.count_nonzero(z[:, None] <= lv[None, :3] + 1e-6, axis=1)
+    return lv[k], pe[k], pn[k]
 
 
 def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
@@ -732,19 +832,45 @@ def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Reco
     e, n, z = (out.open_pos[idx, k].copy() for k in range(3))
     knots = air.knots
     target = p.steering == "target"
-    lv0 = _CanopyLevel(p, air, c, z)
+    pattern = target and p.pattern_levels is not None
+    if pattern:
+        knots = np.unique(np.concatenate([knots, np.asarray(p.pattern_levels)]))
+    wde = np.zeros(idx.size)  # wind drift accumulated under canopy
+    wdn = np.zeros(idx.size)
+    ae_ = an_ = None
+    za_prev: np.ndarray | None = None
+    got = _aims(p, z)
+    lv0 = _CanopyLevel(p, air, c, z, ground if got is None else got[0])
     steps = 0
     while idx.size:
         steps += 1
         if steps > MAX_STEPS:
             raise RuntimeError("canopy flight did not end")
-        # step: at most DZ_CANOPY, ending on the next wind level below and on the ground
+        # step: at most DZ_CANOPY, ending on the next wind (or pattern) level below and on the
+        # ground
         ds = np.minimum(DZ_CANOPY, z - ground)
+        za: np.ndarray | float = ground
+        fin = None
         if target:
-            # the pursuit law's gain grows as 1/(z - ground): approach the ground in steps of at
-            # most a fraction of the height left, then take the last one down to it
-            r = z - ground
+            # the pursuit law's gain grows as 1/(z - z_aim): approach the aim level in steps of
+            # at most a fraction of the height left, then take the last one down to it
+            got = _aims(p, z)
+            if got is not None:
+                za, ae_, an_ = got
+                if za_prev is None or np.any(za != za_prev):
+                    # a new leg starts where the last one ended: its aim level changes there
+                    lv0 = _CanopyLevel(p, air, c, z, za)
+                za_prev = za
+            if p.final_heading is not None:
+                fin = z <= ground + p.final_agl + 1e-6
+                if pattern:
+                    fin = fin & (np.asarray(za) <= ground)
+                # the final leg starts on its own level: steps end there
+                zf = ground + p.final_agl
+                ds = np.where(z > zf + 1e-6, np.minimum(ds, z - zf), ds)
+            r = z - za
             ds = np.where(r > TARGET_FINAL_DZ, np.minimum(ds, r * TARGET_STEP_FRACTION), r)
+            ds = np.minimum(ds, z - ground)
         kb = np.searchsorted(knots, z - 1e-6, side="left") - 1
         has = kb >= 0
         if has.any():
@@ -753,9 +879,9 @@ def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Reco
         last = ds >= z - ground - 1e-9
         zm = z - 0.5 * ds
         z1 = np.where(last, ground, z - ds)
-        lvm = _CanopyLevel(p, air, c, zm)
-        lv1 = _CanopyLevel(p, air, c, z1)
-        v1e, v1n = _canopy_vh(p, lv0, e, n)
+        lvm = _CanopyLevel(p, air, c, zm, za)
+        lv1 = _CanopyLevel(p, air, c, z1, za)
+        v1e, v1n = _canopy_vh(p, lv0, e, n, ae_, an_, fin)
         if rec is not None and idx[0] == 0:
             rec.add(
                 t[0],
@@ -766,30 +892,35 @@ def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Reco
             )
         k1e, k1n = v1e * lv0.inv_wd, v1n * lv0.inv_wd
         hd = 0.5 * ds
-        v2e, v2n = _canopy_vh(p, lvm, e + hd * k1e, n + hd * k1n)
+        v2e, v2n = _canopy_vh(p, lvm, e + hd * k1e, n + hd * k1n, ae_, an_, fin)
         k2e, k2n = v2e * lvm.inv_wd, v2n * lvm.inv_wd
-        v3e, v3n = _canopy_vh(p, lvm, e + hd * k2e, n + hd * k2n)
+        v3e, v3n = _canopy_vh(p, lvm, e + hd * k2e, n + hd * k2n, ae_, an_, fin)
         k3e, k3n = v3e * lvm.inv_wd, v3n * lvm.inv_wd
-        v4e, v4n = _canopy_vh(p, lv1, e + ds * k3e, n + ds * k3n)
+        v4e, v4n = _canopy_vh(p, lv1, e + ds * k3e, n + ds * k3n, ae_, an_, fin)
         k4e, k4n = v4e * lv1.inv_wd, v4n * lv1.inv_wd
         d6 = ds / 6.0
         e = e + d6 * (k1e + 2.0 * (k2e + k3e) + k4e)
         n = n + d6 * (k1n + 2.0 * (k2n + k3n) + k4n)
         t = t + d6 * (lv0.inv_wd + 4.0 * lvm.inv_wd + lv1.inv_wd)
+        wde = wde + d6 * (lv0.we * lv0.inv_wd + 4.0 * lvm.we * lvm.inv_wd + lv1.we * lv1.inv_wd)
+        wdn = wdn + d6 * (lv0.wn * lv0.inv_wd + 4.0 * lvm.wn * lvm.inv_wd + lv1.wn * lv1.inv_wd)
         z = z1
         lv0 = lv1
         if last.any():
             gi = idx[last]
-            ve, vn = _canopy_vh(p, lv1, e, n)
+            ve, vn = _canopy_vh(p, lv1, e, n, ae_, an_, fin)
             vz = -1.0 / lv1.inv_wd
             out.land_t[gi] = t[last]
             out.land_pos[gi] = np.stack([e[last], n[last], z[last]], axis=1)
             out.land_vel[gi] = np.stack([ve[last], vn[last], vz[last]], axis=1)
+            out.canopy_drift[gi] = np.stack([wde[last], wdn[last]], axis=1)
             if rec is not None and idx[0] == 0 and last[0]:
                 rec.add(t[0], (e[0], n[0], z[0]), (ve[0], vn[0], vz[0]), None, PHASE_CANOPY)
             keep = ~last
-            idx, t, e, n, z = (v[keep] for v in (idx, t, e, n, z))
+            idx, t, e, n, z, wde, wdn = (v[keep] for v in (idx, t, e, n, z, wde, wdn))
             c.keep(keep)
+            if ae_ is not None and an_ is not None and za_prev is not None:
+                ae_, an_, za_prev = ae_[keep], an_[keep], za_prev[keep]
             for name in _CanopyLevel.__slots__:
                 v = getattr(lv0, name)
                 if isinstance(v, np.ndarray):

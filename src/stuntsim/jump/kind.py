@@ -1,15 +1,20 @@
-"""The ``jump`` stunt kind: scenario model, simulator and presenters."""
+"""The ``jump`` stunt kind: scenario model, builder, simulator, presenters and Monte Carlo."""
 
+from __future__ import annotations
+
+from stuntsim.jump.montecarlo import MONTECARLO
+from stuntsim.jump.plan import JumpPlan, build_plan
+from stuntsim.jump.result import JumpResult
 from stuntsim.jump.scenario import JumpScenario
+from stuntsim.jump.simulate import simulate
 from stuntsim.kinds import StuntKind
+from stuntsim.report import jump as presenter
 
-
-class JumpKind(StuntKind):
-    name = "jump"
-    model = JumpScenario
-    builder = "stuntsim.jump.plan:build_plan"
-    simulator = "stuntsim.jump.result:simulate"
-    presenters = "stuntsim.report.jump"
-
-
-KIND = JumpKind()
+KIND: StuntKind[JumpScenario, JumpPlan, JumpResult] = StuntKind(
+    name="jump",
+    model=JumpScenario,
+    build=build_plan,
+    simulate=simulate,
+    presenter=presenter,  # type: ignore[arg-type]
+    montecarlo=MONTECARLO,
+)

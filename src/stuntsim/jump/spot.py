@@ -24,7 +24,8 @@ the disc).
 
 Classic cross-check (printed beside, never used): the military freefall drift D = K A V with
 K = 3, A the thousands of feet fallen and V the mean wind in knots, D in metres, and a forward
-throw of about 300 m above 120 kt (shared/reference section 5).
+throw of 300 m above 120 kt exit speed, 150 m below (the US Army military free-fall HARP lesson;
+jump/jumpmaster.py).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import numpy as np
 
 from stuntsim.jump.dynamics import wind_at
 from stuntsim.jump.jumper import RHO0
+from stuntsim.jump.jumpmaster import classic_forward_throw_m, jump_run_for
 from stuntsim.jump.kernel import simulate_batch
 from stuntsim.jump.plan import JumpPlan, nominal_batch, with_exit_state
 from stuntsim.units import FT, KT
@@ -60,7 +62,12 @@ class SpotSolution:
     classic: dict[str, float]
     jumpers: list[dict[str, float]] = field(default_factory=list)
     spread_m: float = 0.0
-    haho: dict[str, float] | None = None
+    haho: dict[str, Any] | None = None
+    # False when the canopy never opens on the drifting solution (an opening at or below the
+    # ground, or too low to complete): no release point puts the jumper on the target
+    feasible: bool = True
+    reason: str = ""
+    jump_run: Any = None  # jump/jumpmaster.py JumpRun: green/red light, groups, magnetic heading
 
     def to_json(self) -> dict[str, Any]:
         keys = (
@@ -74,9 +81,13 @@ class SpotSolution:
             classic_estimate=self.classic,
             jumpers=self.jumpers,
             spread_m=self.spread_m,
+            feasible=self.feasible,
+            reason=self.reason,
         )
         if self.haho is not None:
             d["haho"] = self.haho
+        if self.jump_run is not None:
+            d["jump_run"] = self.jump_run.to_json()
         return d
 
 
@@ -103,7 +114,10 @@ def decide_mode(plan: JumpPlan, requested: str = "auto") -> str:
 
 def canopy_integrals(plan: JumpPlan, z_open: float, n: int = 4001) -> tuple[float, float, float]:
     """(drift_east, drift_north, descent time) of a canopy from z_open to the ground, by
-    quadrature in altitude (independent of the time-stepping kernel)."""
+    quadrature in altitude (independent of the time-stepping kernel); zeros when z_open is not
+    above the ground."""
+    if not (math.isfinite(z_open) and z_open > plan.site.elevation):
+        return 0.0, 0.0, 0.0
     z = np.linspace(plan.site.elevation, z_open, n)
     batch = nominal_batch(plan, n)
     rho = plan.air.atmosphere.density(z)
@@ -119,8 +133,8 @@ def canopy_integrals(plan: JumpPlan, z_open: float, n: int = 4001) -> tuple[floa
 
 def classic_estimate(plan: JumpPlan, z_open: float) -> dict[str, float]:
     """D = K A V (K = 3, metres) for freefall, canopy drift as the mean wind times the canopy
-    time at the sea-level descent rate, and the rule-of-thumb forward throw (shared/reference
-    section 5)."""
+    time at the sea-level descent rate, and the rule-of-thumb forward throw
+    (:func:`stuntsim.jump.jumpmaster.classic_forward_throw_m`: 300 m above 120 kt, 150 m below)."""
     e, n = plan.air.wind.mean(z_open, plan.exit_altitude)
     v_kt = math.hypot(e, n) / KT
     a_kft = (plan.exit_altitude - z_open) / FT / 1000.0
@@ -131,7 +145,7 @@ def classic_estimate(plan: JumpPlan, z_open: float) -> dict[str, float]:
         "k": 3.0,
         "thousands_of_feet": a_kft,
         "mean_wind_kt": v_kt,
-        "forward_throw_m": 300.0 if plan.aircraft_speed > 120 * KT else float("nan"),
+        "forward_throw_m": classic_forward_throw_m(plan.aircraft_speed),  # 150 / 300 m
         "canopy_drift_m": math.hypot(ce, cn) * t_canopy,  # full drift, mean wind x time
     }
 
@@ -177,8 +191,9 @@ def solve_release(plan: JumpPlan, mode: str = "auto", jumpers: int = 1, separati
     dep_still = still.deploy_pos[0, :2]
     throw_vec = dep - dep_still
     lat, lon = plan.site.to_geodetic(float(x[0]), float(x[1]))
-    z_open = float(drift_out.open_pos[0, 2])
-    dwe, dwn, t_can = canopy_integrals(plan, z_open)
+    feasible = not bool(drift_out.impact_freefall[0] or drift_out.impact_opening[0])
+    z_open = float(drift_out.open_pos[0, 2]) if feasible else plan.site.elevation
+    dwe, dwn, t_can = canopy_integrals(plan, z_open) if feasible else (0.0, 0.0, 0.0)
     sol = SpotSolution(
         mode=mode,
         east_m=float(x[0]),
@@ -192,6 +207,13 @@ def solve_release(plan: JumpPlan, mode: str = "auto", jumpers: int = 1, separati
         verified_miss_m=float(np.hypot(*out.land_pos[0, :2])),
         iterations=it,
         classic=classic_estimate(plan, float(drift_out.deploy_pos[0, 2])),
+        feasible=feasible,
+        reason=""
+        if feasible
+        else (
+            "the jumper reaches the ground before the canopy is open: no release point can "
+            "help; open higher"
+        ),
     )
     sol.haho = {
         "reachable_centre_east_m": float(x[0]),
@@ -219,4 +241,9 @@ def solve_release(plan: JumpPlan, mode: str = "auto", jumpers: int = 1, separati
         ]
         diff = lands[:, None, :] - lands[None, :, :]
         sol.spread_m = float(np.sqrt((diff**2).sum(-1)).max())
+    if feasible and plan.aircraft_speed > 0.0:
+        try:
+            sol.jump_run = jump_run_for(plan, sol)
+        except ValueError:  # no ground speed on jump run (hovering into the wind)
+            sol.jump_run = None
     return sol

@@ -13,12 +13,17 @@ the nominal value (``"5 %"``) where the key allows it. What each key means physi
 it changes in the kernel (jump/dynamics.py), is in the docstring of its field below and in
 docs/montecarlo.md.
 
-Reproducibility. Sample ``i`` draws its inputs from the stream of its seed block
-``b = i // SEED_BLOCK`` and of the key: ``SeedSequence(seed, spawn_key=(b, key id))``, the
-SeedSequence child of the run's seed for that block and key (numpy's spawn-key scheme). So a
-sample's inputs depend only on (seed, i, the key's distribution): not on the number of samples,
-on how the run is cut into chunks, on the workers or the backend; and adding or removing another
-key leaves them unchanged (common random numbers when comparing two scenarios).
+Reproducibility. The generic driver (stuntsim/uncertainty/) cuts a run into seed blocks and calls
+:func:`sample` once per block with that block's own numpy Generator. From it this module draws
+one root and gives every key its own stream, ``SeedSequence([root, key id])``, so a sample's
+inputs depend only on (seed, block, key): not on the chunking, the workers or the backend; and
+adding or removing another key leaves them unchanged (common random numbers when comparing two
+scenarios).
+
+The pilot. With ``steering = "target"`` the canopy pilot steers on the FORECAST (the scenario's
+winds: jump/kernel.py's pursuit law predicts the drift still to come from the unperturbed
+profile) while the sample flies through its own perturbed wind; the pilot's own landing error
+(``pilot_landing_error``, default :data:`PILOT_LANDING_SIGMA_M`) is added at touchdown.
 """
 
 from __future__ import annotations
@@ -35,8 +40,8 @@ from stuntsim.scenario.fields import StrictModel
 from stuntsim.units import UnitParseError, parse_quantity
 
 if TYPE_CHECKING:
-    from stuntsim.jump.dynamics import JumpBatch
     from stuntsim.jump.plan import JumpPlan
+    from stuntsim.jump.simulate import JumpSamples
 
 SEED_BLOCK = 4096
 """Samples per block of the seed stream: the fixed granularity of random-number generation,
@@ -62,7 +67,15 @@ KEY_IDS: dict[str, int] = {
     "opening_time": 12,
     "canopy_forward_speed": 13,
     "canopy_descent_rate": 14,
+    "pilot_landing_error": 15,
 }
+
+PILOT_LANDING_SIGMA_M = 15.0
+"""Default standard deviation (m, east and north each) of the pilot's landing error about the
+point the canopy's flight path reaches, when ``[uncertainty]`` gives no ``pilot_landing_error``.
+An estimate (CEP50 = 1.18 sigma = 18 m): the order of a competent canopy pilot's accuracy on a
+marked target; no published distribution was found. Set it for the jumper (``{ sigma = "5 m"
+}`` for an accuracy competitor, larger for a student or a heavily loaded military jumper)."""
 
 
 # =============================================================================================
@@ -325,6 +338,14 @@ class UncertaintySection(StrictModel):
             "sea-level value; floored at 0.5 m/s."
         ),
     )
+    pilot_landing_error: PositionErrorDist | None = Field(  # type: ignore[valid-type]
+        None,
+        description=(
+            "The canopy pilot's landing error: independent east and north offsets of the "
+            "touchdown point (flare, last corrections, judgement). Absent: a normal error of "
+            "15 m each way (an estimate); { sigma = '0 m' } turns it off."
+        ),
+    )
 
     def keys(self) -> list[str]:
         return [k for k in KEY_IDS if getattr(self, k) is not None]
@@ -353,6 +374,8 @@ def validate(unc: UncertaintySection, plan: JumpPlan, path: Path | str) -> None:
         raise err("freefall_time", "this plan deploys by open_altitude: use open_altitude")
     if unc.position is not None and plan.scenario.jumper.position is None:
         raise err("position", "a body-position choice needs jumper.position in the plan")
+    if unc.drag_area is not None and plan.stages and unc.drag_area.relative is False:
+        raise err("drag_area", "with a sequence of positions give the drag-area error in %")
     if (unc.wind_speed_layer or unc.wind_direction_layer) and plan.air.wind.is_calm:
         key = "wind_speed_layer" if unc.wind_speed_layer else "wind_direction_layer"
         raise err(key, "the wind profile is calm: there are no levels to perturb")
@@ -390,35 +413,35 @@ def validate(unc: UncertaintySection, plan: JumpPlan, path: Path | str) -> None:
 # =============================================================================================
 
 
-def key_rng(seed: int, block: int, key: str) -> np.random.Generator:
+def key_rng(root: tuple[int, int], key: str) -> np.random.Generator:
     """The generator of one key in one seed block (module docstring)."""
-    ss = np.random.SeedSequence(entropy=int(seed), spawn_key=(int(block), KEY_IDS[key]))
+    ss = np.random.SeedSequence([int(root[0]), int(root[1]), KEY_IDS[key]])
     return np.random.Generator(np.random.PCG64(ss))
 
 
 def draws(
-    unc: UncertaintySection, seed: int, start: int, stop: int, n_levels: int
+    unc: UncertaintySection, rng: np.random.Generator, n: int, n_levels: int
 ) -> dict[str, np.ndarray]:
-    """Raw deviations of every key for samples [start, stop), from whole seed blocks."""
-    b0, b1 = start // SEED_BLOCK, (stop - 1) // SEED_BLOCK
-    lo = start - b0 * SEED_BLOCK
+    """Raw deviations of every key for n samples of one seed block."""
+    r = rng.integers(0, 2**63 - 1, size=2, dtype=np.int64)
+    root = (int(r[0]), int(r[1]))
     out: dict[str, np.ndarray] = {}
     for key in unc.keys():
         d = getattr(unc, key)
         if key in ("wind_speed_layer", "wind_direction_layer"):
-            shape: tuple[int, ...] = (SEED_BLOCK, n_levels)
-        elif key == "exit_position":
-            shape = (SEED_BLOCK, 2)
+            shape: tuple[int, ...] = (n, n_levels)
+        elif key in ("exit_position", "pilot_landing_error"):
+            shape = (n, 2)
         else:
-            shape = (SEED_BLOCK,)
-        parts = []
-        for b in range(b0, b1 + 1):
-            rng = key_rng(seed, b, key)
-            if key == "position":
-                parts.append(_choice_index(rng, len(d.choice), d.weights, shape))
-            else:
-                parts.append(d.draw(rng, shape))
-        out[key] = np.concatenate(parts)[lo : lo + (stop - start)]
+            shape = (n,)
+        g = key_rng(root, key)
+        if key == "position":
+            out[key] = _choice_index(g, len(d.choice), d.weights, shape)
+        else:
+            out[key] = d.draw(g, shape)
+    if "pilot_landing_error" not in out:
+        g = key_rng(root, "pilot_landing_error")
+        out["pilot_landing_error"] = PILOT_LANDING_SIGMA_M * g.standard_normal((n, 2))
     return out
 
 
@@ -426,25 +449,16 @@ def _apply(d, dev: np.ndarray, value0: float) -> np.ndarray:
     return value0 * (1.0 + dev) if d.relative else value0 + dev
 
 
-def sample_batch(
-    plan: JumpPlan,
-    unc: UncertaintySection,
-    seed: int,
-    start: int,
-    stop: int,
-    exit_east: float | None = None,
-    exit_north: float | None = None,
-) -> tuple[JumpBatch, dict[str, np.ndarray]]:
-    """Kernel batch of samples [start, stop) and the sampled inputs (SI) for the record.
-
-    ``exit_east``/``exit_north`` default to the plan's exit point (the CLI passes the exit the
-    nominal run flew, e.g. a solved release point)."""
+def sample(
+    plan: JumpPlan, unc: UncertaintySection, rng: np.random.Generator, n: int
+) -> JumpSamples:
+    """n perturbed jumps of one seed block, drawn with that block's generator ``rng``."""
     from stuntsim.jump.jumper import BODY_POSITIONS
     from stuntsim.jump.plan import nominal_batch, with_exit_state
+    from stuntsim.jump.simulate import JumpSamples
 
-    n = stop - start
     n_levels = len(plan.air.wind.altitude)
-    dv = draws(unc, seed, start, stop, n_levels)
+    dv = draws(unc, rng, n, n_levels)
     inputs: dict[str, np.ndarray] = {}
     over: dict[str, Any] = {}
     ones = np.ones(n)
@@ -491,10 +505,8 @@ def sample_batch(
     if "freefall_time" in dv:
         over["deploy_after"] = np.maximum(plan.freefall_time + dv["freefall_time"], 0.0)
     batch = nominal_batch(plan, n, **over)
-    e0 = plan.exit_east if exit_east is None else float(exit_east)
-    n0 = plan.exit_north if exit_north is None else float(exit_north)
-    east = np.full(n, e0)
-    north = np.full(n, n0)
+    east = np.full(n, plan.exit_east)
+    north = np.full(n, plan.exit_north)
     if "exit_position" in dv:
         east = east + dv["exit_position"][:, 0]
         north = north + dv["exit_position"][:, 1]
@@ -524,6 +536,9 @@ def sample_batch(
     )
     if batch.lift_ratio is not None:
         inputs["lift_ratio"] = batch.lift_ratio
+    pe, pn = dv["pilot_landing_error"][:, 0], dv["pilot_landing_error"][:, 1]
+    inputs["pilot_error_east_m"] = pe
+    inputs["pilot_error_north_m"] = pn
     for key, col in (
         ("wind_layer_scale", "wind_scale_level"),
         ("wind_layer_rotation", "wind_rotation_deg_level"),
@@ -533,4 +548,4 @@ def sample_batch(
             vals = np.degrees(arr) if "rotation" in key else arr
             for k in range(arr.shape[1]):
                 inputs[f"{col}_{k}"] = vals[:, k]
-    return batch, inputs
+    return JumpSamples(batch, pe.copy(), pn.copy(), inputs)

@@ -25,43 +25,82 @@ TRAJECTORY_COLUMNS = (
 )
 
 
+def _deg(rad: float) -> float | None:
+    return float(np.degrees(rad) % 360.0) if np.isfinite(rad) else None
+
+
 def to_json(res: Any) -> dict[str, Any]:
+    """The jump's own keys of the JSON document (the CLI adds the envelope), SI; angles in
+    degrees true."""
     plan = res.plan
+    ld = res.landing
     doc: dict[str, Any] = {
-        "kind": "jump",
-        "name": res.name,
         "events": [e.to_dict() for e in res.events],
         "max_speed_m_s": res.max_speed_m_s,
         "max_mach": res.max_mach,
+        "max_fall_rate_m_s": res.max_fall_rate_m_s,
+        "max_fall_rate_altitude_m": res.max_fall_rate_altitude_m,
         "freefall_time_s": res.freefall_time_s,
         "canopy_time_s": res.canopy_time_s,
         "total_time_s": res.total_time_s,
         "peak_opening_g": res.peak_opening_g,
+        "deploy_airspeed_m_s": res.deploy_airspeed_m_s,
+        "opening_duration_s": res.opening_duration_s,
         "landing": {
-            "east_m": res.landing_east_m,
-            "north_m": res.landing_north_m,
-            "lat": res.landing_lat,
-            "lon": res.landing_lon,
-            "miss_distance_m": res.miss_distance_m,
+            "east_m": ld.east_m,
+            "north_m": ld.north_m,
+            "lat": ld.lat,
+            "lon": ld.lon,
+            "miss_distance_m": ld.miss_distance_m,
+            "ground_speed_m_s": ld.ground_speed_m_s,
+            "heading_deg": _deg(ld.heading_rad),
+            "descent_rate_m_s": ld.descent_rate_m_s,
+            "surface_wind_m_s": ld.surface_wind_m_s,
+            "surface_wind_from_deg": _deg(ld.surface_wind_from_rad),
         },
         "exit": {
             "altitude_m": plan.exit_altitude,
             "east_m": plan.exit_east,
             "north_m": plan.exit_north,
             "aircraft_speed_m_s": plan.aircraft_speed,
-            "aircraft_heading_deg": float(np.degrees(plan.aircraft_heading) % 360.0),
+            "aircraft_heading_deg": _deg(plan.aircraft_heading),
         },
         "jumper": {
             "mass_kg": plan.mass,
             "drag": plan.drag_label,
             "drag_area_m2": float(plan.drag.cda[0]),
             "sea_level_fall_rate_m_s": plan.drag.sea_level_fall_rate(plan.mass),
+            "positions": [
+                {"position": st.name, "after_s": st.after_s, "below_m": st.below_m}
+                for st in plan.stages
+            ],
         },
         "atmosphere": plan.air.atmosphere.source,
         "winds": plan.air.wind.source,
-        "checks": [c.to_dict() for c in res.checks],
     }
-    doc.update(res.extras)
+    if res.reachable is not None:
+        r = res.reachable
+        doc["reachable"] = {
+            "centre_east_m": r.centre_east_m,
+            "centre_north_m": r.centre_north_m,
+            "radius_m": r.radius_m,
+            "target_reachable": r.target_reachable,
+        }
+    if plan.pattern is not None:
+        pat = plan.pattern
+        g = plan.site.elevation
+        doc["pattern"] = {
+            "downwind_agl_m": pat.levels[0] - g,
+            "base_agl_m": pat.levels[1] - g,
+            "final_agl_m": pat.levels[2] - g,
+            "headings_deg": [_deg(h) for h in pat.headings],
+            "entry_east_m": pat.entry_east,
+            "entry_north_m": pat.entry_north,
+            "turns": pat.turns,
+            "source": pat.source,
+        }
+    if res.release_point is not None:
+        doc["release_point"] = res.release_point.to_json()
     return doc
 
 
@@ -81,11 +120,15 @@ def summary(res: Any, console: Any, d: Any) -> None:
         ("max speed", f"{d.fmt(res.max_speed_m_s, 'speed')}  (Mach {res.max_mach:.2f})"),
         (
             "max fall rate",
-            f"{d.fmt(res.extras['max_fall_rate_m_s'], 'speed')} at "
-            f"{d.fmt(res.extras['max_fall_rate_altitude_m'], 'altitude')}",
+            f"{d.fmt(res.max_fall_rate_m_s, 'speed')} at "
+            f"{d.fmt(res.max_fall_rate_altitude_m, 'altitude')}",
         ),
         ("freefall time", f"{res.freefall_time_s:.1f} s"),
-        ("peak opening shock", f"{res.peak_opening_g:.1f} g"),
+        ("deployment airspeed", d.fmt(res.deploy_airspeed_m_s, "speed")),
+        (
+            "peak opening shock",
+            f"{res.peak_opening_g:.1f} g  (opening {res.opening_duration_s:.1f} s)",
+        ),
         ("canopy time", f"{res.canopy_time_s:.0f} s"),
         ("total time", f"{res.total_time_s:.0f} s"),
         (
@@ -94,8 +137,26 @@ def summary(res: Any, console: Any, d: Any) -> None:
             f"  ({res.landing_lat:.5f}, {res.landing_lon:.5f})",
         ),
         ("miss distance", d.fmt(res.miss_distance_m, "distance")),
+        (
+            "touchdown",
+            f"{d.fmt(res.landing.ground_speed_m_s, 'speed')} over the ground"
+            + (
+                f", heading {np.degrees(res.landing.heading_rad) % 360:03.0f}°"
+                if np.isfinite(res.landing.heading_rad)
+                else ""
+            )
+            + f"; surface wind {d.fmt(res.landing.surface_wind_m_s, 'speed')}",
+        ),
     ]
-    rp = res.extras.get("release_point")
+    if res.reachable is not None:
+        rows.append(
+            (
+                "target reachable from opening",
+                ("yes" if res.reachable.target_reachable else "NO")
+                + f" (disc radius {d.fmt(res.reachable.radius_m, 'distance')})",
+            )
+        )
+    rp = res.release_point.to_json() if res.release_point is not None else None
     if rp:
         rows.insert(
             0,
@@ -212,7 +273,7 @@ def report_sections(res: Any, d: Any) -> list[Any]:
         lw=1,
         label="jump run",
     )
-    rp = res.extras.get("release_point")
+    rp = res.release_point.to_json() if res.release_point is not None else None
     if rp:
         ax.plot(
             [d.value(rp["east_m"], "distance")],
