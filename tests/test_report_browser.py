@@ -217,7 +217,7 @@ def test_viewer_follows_the_trajectory(browser, reports, name):
             p.page.locator("#viewer").screenshot(path=str(ARTIFACTS / f"viewer-{name}-{i}.png"))
         # playing moves time forward
         p.page.evaluate("() => { window.stuntsimViewer.seek(0); window.stuntsimViewer.play(); }")
-        p.page.wait_for_function(f"() => window.stuntsimViewer.state().t > {t0!r}", timeout=5000)
+        p.page.wait_for_function(f"() => window.stuntsimViewer.state().t > {t0!r}", timeout=30000)
         p.page.evaluate("() => window.stuntsimViewer.pause()")
         # the kind's figures below the viewer are drawn with a real size
         sizes = p.page.evaluate(
