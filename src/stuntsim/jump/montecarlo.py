@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,48 +40,19 @@ if TYPE_CHECKING:
     from stuntsim.kinds import BatchOutcome
 
 CHI2_2_95 = -2.0 * math.log(0.05)  # 5.991: chi-square quantile, 2 degrees of freedom, 0.95
-QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
-CONFIDENCE = 0.95
-HIST_BINS = 40
 PLOT_SAMPLES = 2_000  # landing points kept for the dispersion plot (the first ones)
 
 
-def clopper_pearson(k: int, n: int, level: float = CONFIDENCE) -> tuple[float, float]:
-    """Exact binomial interval (Clopper & Pearson, Biometrika 26:404, 1934):
-    lower = B(a/2; k, n-k+1), upper = B(1-a/2; k+1, n-k), B the beta quantile."""
-    try:
-        from stuntsim.uncertainty.statistics import clopper_pearson as cp
+def _cp(k: int, n: int) -> list[float]:
+    from stuntsim.uncertainty.stats import clopper_pearson
 
-        return tuple(cp(k, n, level))  # type: ignore[return-value]
-    except ImportError:
-        from scipy.stats import beta
-
-        a = 1.0 - level
-        lo = 0.0 if k == 0 else float(beta.ppf(a / 2, k, n - k + 1))
-        hi = 1.0 if k == n else float(beta.ppf(1 - a / 2, k + 1, n - k))
-        return lo, hi
+    return [float(v) for v in clopper_pearson(k, n)]
 
 
-def quantile_summary(x: NDArray[Any]) -> dict[str, Any]:
-    """n, mean, std, min, max, quantiles and a histogram of the finite values of x."""
-    x = np.asarray(x, dtype=np.float64)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return {"n": 0}
-    q = np.quantile(x, QUANTILES)
-    lo, hi = float(np.min(x)), float(np.max(x))
-    counts, edges = np.histogram(x, bins=HIST_BINS, range=(lo, hi if hi > lo else lo + 1.0))
-    return {
-        "n": int(x.size),
-        "mean": float(np.mean(x)),
-        "std": float(np.std(x)),
-        "min": lo,
-        "max": hi,
-        "quantiles": {
-            f"p{round(p * 100):02d}": float(v) for p, v in zip(QUANTILES, q, strict=True)
-        },
-        "histogram": {"edges": edges.tolist(), "counts": counts.tolist()},
-    }
+def _qs(x: NDArray[Any]) -> dict[str, Any]:
+    from stuntsim.uncertainty.stats import quantile_summary
+
+    return quantile_summary(np.asarray(x, dtype=np.float64))
 
 
 def dispersion(east: NDArray[Any], north: NDArray[Any]) -> dict[str, Any]:
@@ -134,9 +106,23 @@ class JumpMonteCarlo:
         unc = getattr(model, "uncertainty", None)
         return unc if unc is not None and unc.keys() else None
 
-    def validate(self, plan: JumpPlan, unc: UncertaintySection) -> None:
+    def validate(self, plan: JumpPlan, unc: UncertaintySection, path: Path | str) -> None:
         """Checks of the table that need the plan (ScenarioError naming the key)."""
-        validate(unc, plan, plan.path)
+        validate(unc, plan, path)
+
+    def provenance(self, plan: JumpPlan, path: Path) -> dict[str, str]:
+        """The winds file and its SHA-256 (the run's other input)."""
+        import hashlib
+
+        from stuntsim.scenario.world import winds_file_path
+
+        f = winds_file_path(plan.scenario.atmosphere, path)
+        if f is None:
+            return {}
+        return {
+            "winds_file": str(f),
+            "winds_file_sha256": hashlib.sha256(f.read_bytes()).hexdigest(),
+        }
 
     def sample(
         self, plan: JumpPlan, uncertainty: Any, rng: np.random.Generator, n: int
@@ -160,22 +146,22 @@ class JumpMonteCarlo:
         if lz is not None:
             k = int(np.count_nonzero(np.hypot(le, ln) <= lz))
             out["p_in_lz"] = k / n
-            out["p_in_lz_ci"] = list(clopper_pearson(k, n))
+            out["p_in_lz_ci"] = _cp(k, n)
         reach = np.asarray(columns["target_reachable"])
         k = int(np.count_nonzero(reach))
         out["p_target_reachable"] = k / n
-        out["p_target_reachable_ci"] = list(clopper_pearson(k, n))
+        out["p_target_reachable_ci"] = _cp(k, n)
         opening = dispersion(
             np.asarray(columns["open_east_m"], dtype=np.float64),
             np.asarray(columns["open_north_m"], dtype=np.float64),
         )
-        radius = quantile_summary(columns["reachable_radius_m"])
+        radius = _qs(columns["reachable_radius_m"])
         opening["reachable_radius_m"] = radius
-        opening["centre_to_target_m"] = quantile_summary(columns["reachable_centre_to_target_m"])
+        opening["centre_to_target_m"] = _qs(columns["reachable_centre_to_target_m"])
         out["opening"] = opening
-        out["deploy_altitude_m"] = quantile_summary(columns["deploy_altitude_m"])
-        out["freefall_time_s"] = quantile_summary(columns["freefall_time_s"])
-        out["open_altitude_m"] = quantile_summary(columns["open_altitude_m"])
+        out["deploy_altitude_m"] = _qs(columns["deploy_altitude_m"])
+        out["freefall_time_s"] = _qs(columns["freefall_time_s"])
+        out["open_altitude_m"] = _qs(columns["open_altitude_m"])
         m = min(n, PLOT_SAMPLES)
         out["plot"] = {
             "landing_east_m": le[:m].tolist(),
