@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,7 @@ def test_example_runs_offline_with_json_and_report(tmp_path):
         cert = r["certification"]
         assert {"limit_n", "ultimate_n", "moment_n_m", "margin", "case"} <= set(cert)
         assert len(cert["limit_n"]) == len(cert["ultimate_n"]) == len(cert["moment_n_m"]) == 3
-    # the example passes on the certification basis: the side mount is rated 3,800 N; its
+    # the example passes on the certification basis: the side mount is rated 4,000 N; its
     # governing case is +3.5 g at Vne (2,231 N inertia + 1,753 N air + the wake under the disc)
     side = next(r for r in doc["rig_loads"] if r["name"] == "side mount")["certification"]
     assert side["case"] == "manoeuvre +3.5 g at 155 kt"
@@ -115,6 +116,10 @@ def test_example_runs_offline_with_json_and_report(tmp_path):
     # limit) = 3.5 x 21,624 / (2 x 1.225 x 89.75 x 79.739) = 4.32 m/s: |u| = 80.205 m/s and
     # the aft load 1/2 rho Cd A |u| V = 1,762.9 N (2 N: the disc tilt and download neglected)
     assert side["limit_n"][0] == pytest.approx(-1762.9, abs=2.0)
+    # MS = 1.5 x 4,000 / (1.5 x 1.15 x |limit|) - 1 with |limit| about 2,995 N: +0.16
+    assert side["margin"] == pytest.approx(
+        4000.0 / (1.15 * math.hypot(*side["limit_n"])) - 1.0, rel=1e-9
+    )
     assert 0.1 < side["margin"] < 0.2
     assert doc["verdict"] == "GO"
     ids = {c["id"] for c in doc["checks"]}
