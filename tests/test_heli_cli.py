@@ -182,3 +182,20 @@ def test_json_is_strict(tmp_path):
     assert res.returncode == 0, res.stderr
     json.loads(res.stdout)  # no NaN or Infinity tokens
     assert "NaN" not in res.stdout and "Infinity" not in res.stdout
+
+
+def test_new_keys_are_checked_with_one_line_errors(tmp_path):
+    p = _write(tmp_path)
+    both = p.read_text().replace(
+        'rated_limit_load = "3000 N"', 'rated_limit_load = "3000 N"\nrated_ultimate_load = "4500 N"'
+    )
+    p.write_text(both)
+    assert_clean_error(run_cli("run", p), "rigs[0]", "exactly one of rated_limit_load")
+    q = _write(tmp_path)
+    q.write_text(q.read_text() + '[uncertainty]\ntemperature = { sigma = "3 degC" }\n')
+    assert_clean_error(run_cli("mc", q, "-n", "4"), "uncertainty", "in K")
+    r = _write(tmp_path)
+    r.write_text(
+        r.read_text().replace('direction = "left"', 'direction = "left"\nreference = "sky"')
+    )
+    assert_clean_error(run_cli("run", r), "segments[1].reference")
