@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -37,6 +38,11 @@ from stuntsim.car.vehicle import G
 if TYPE_CHECKING:
     from stuntsim.car.plan import CarPlan
     from stuntsim.car.samples import CarSamples
+
+# the workqueue threading layer survives a fork (GNU OpenMP does not), so a process that ran a
+# parallel batch can still fork the Monte Carlo's local workers; only the car uses prange
+if numba.config.THREADING_LAYER == "default":
+    numba.config.THREADING_LAYER = "workqueue"
 
 RPM = 2.0 * math.pi / 60.0
 SLIP = 1.0  # drivetrain.SLIP_SPEED
@@ -885,6 +891,50 @@ def _run_all(
         )  # fmt: skip
 
 
+@njit(cache=True)
+def _run_all_serial(
+    x0: np.ndarray,
+    sc: np.ndarray,
+    wh: np.ndarray,
+    bp: np.ndarray,
+    ty: np.ndarray,
+    seg: np.ndarray,
+    min_len: float,
+    eng_w: np.ndarray,
+    eng_t: np.ndarray,
+    table: np.ndarray,
+    T: np.ndarray,
+    V: np.ndarray,
+    keyed: np.ndarray,
+    cond_group: np.ndarray,
+    cond_var: np.ndarray,
+    cond_op: np.ndarray,
+    cond_val: np.ndarray,
+    dt: float,
+    n_steps: int,
+    rec_every: int,
+    stop_north: float,
+    r_x: np.ndarray,
+    r_in: np.ndarray,
+    r_fz: np.ndarray,
+    r_kap: np.ndarray,
+    r_alp: np.ndarray,
+    r_hg: np.ndarray,
+    r_sl: np.ndarray,
+    r_sc: np.ndarray,
+    peaks: np.ndarray,
+    t_fire: np.ndarray,
+) -> None:
+    for b in range(x0.shape[0]):
+        _run_car(
+            b, x0[b], sc[b], wh[b], bp[b], ty[b], seg, min_len, eng_w, eng_t, table,
+            T[b], V[b], keyed, cond_group, cond_var, cond_op, cond_val[b],
+            dt, n_steps, rec_every, stop_north,
+            r_x[b], r_in[b], r_fz[b], r_kap[b], r_alp[b], r_hg[b], r_sl[b], r_sc[b],
+            peaks[b], t_fire[b],
+        )  # fmt: skip
+
+
 # --- the batch ---------------------------------------------------------------------------------
 
 
@@ -920,8 +970,12 @@ def driver_keys(plan: CarPlan, samples: CarSamples) -> tuple[np.ndarray, np.ndar
     return T, V, keyed
 
 
-def run_batch(plan: CarPlan, samples: CarSamples, dt: float, record_every: int) -> SimOutput:
-    """Integrate every sample of the batch with the compiled kernel (stuntsim.car.simulate)."""
+def run_batch(
+    plan: CarPlan, samples: CarSamples, dt: float, record_every: int, parallel: bool = True
+) -> SimOutput:
+    """Integrate every sample of the batch with the compiled kernel (stuntsim.car.simulate);
+    ``parallel``: one thread per core (else one thread: the Monte Carlo's workers are already
+    one process per core)."""
     from stuntsim.car.samples import trigger_conditions
     from stuntsim.car.simulate import vehicles
 
@@ -975,7 +1029,7 @@ def run_batch(plan: CarPlan, samples: CarSamples, dt: float, record_every: int) 
     peaks = np.empty((B, 12))
     t_fire = np.full((B, max(T.shape[1] - 1, 0)), np.inf)
     stop = plan.stop_north
-    _run_all(
+    (_run_all if parallel else _run_all_serial)(
         x0, sc, wh, bp, ty, seg, float(min_len), eng_w, eng_t, table, T, V, keyed,
         cond_group, cond_var, cond_op, cond_val, float(dt), int(n_steps), int(record_every),
         float(np.inf if stop is None else stop),

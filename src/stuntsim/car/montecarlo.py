@@ -84,6 +84,20 @@ class CarMonteCarlo:
     def uncertainty(self, model: Any) -> UncertaintySection | None:
         return getattr(model, "uncertainty", None)
 
+    def validate(self, plan: CarPlan, uncertainty: UncertaintySection, path: Any) -> None:
+        """Cross-field rules of ``[uncertainty]``: every tag of ``timing_by_tag`` is a tag of
+        a keyframe (ScenarioError naming the field otherwise)."""
+        from stuntsim.errors import ScenarioError
+
+        tags = plan.timeline.tags()
+        for tag in uncertainty.timing_by_tag:
+            if tag not in tags:
+                raise ScenarioError(
+                    path,
+                    f"uncertainty.timing_by_tag.{tag}",
+                    "no keyframe has this tag" + (f" (tags: {', '.join(tags)})" if tags else ""),
+                )
+
     def nominal(self, plan: CarPlan, n: int) -> CarSamples:
         return nominal(plan, n)
 
@@ -140,7 +154,7 @@ class CarMonteCarlo:
         :meth:`summarize` can say where the failed samples went)."""
         from stuntsim.kinds import BatchOutcome
 
-        out = _simulate_batch(plan, samples)
+        out = _simulate_batch(plan, samples, parallel=False)  # the driver runs a process per core
         cols = dict(out.columns)
         cols["verdict_code"] = verdict_codes(out.checks)
         return BatchOutcome(checks=out.checks, columns=cols)

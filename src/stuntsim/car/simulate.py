@@ -72,19 +72,22 @@ def run_samples(
     kernel: Kernel = DEFAULT_KERNEL,
     dt: float | None = None,
     record_every: int | None = None,
+    parallel: bool | None = None,
 ) -> SimOutput:
     """Integrate every sample of the batch; the recorded time histories (SimOutput).
 
     Each sample runs until the plan's duration or until its CG is 15 m past the foot of the
     steps; a sample that stops early keeps its last state to the end of the records, so a
-    sample's histories do not depend on the other samples of the batch.
+    sample's histories do not depend on the other samples of the batch. ``parallel`` (numba
+    kernel): threads over the cores; default when the batch has more than one sample.
     """
     step = dt or plan.dt
     rec = record_every or plan.record_every
     if kernel == "numba":
         from stuntsim.car.kernel import run_batch
 
-        return run_batch(plan, samples, step, rec)
+        par = len(samples) > 1 if parallel is None else parallel
+        return run_batch(plan, samples, step, rec, par)
     return _run_numpy(plan, samples, step, rec)
 
 
@@ -199,12 +202,16 @@ def _freeze_after_stop(out: SimOutput, stop_north: float) -> None:
 
 
 def simulate_batch(
-    plan: CarPlan, samples: CarSamples, kernel: Kernel = DEFAULT_KERNEL
+    plan: CarPlan,
+    samples: CarSamples,
+    kernel: Kernel = DEFAULT_KERNEL,
+    parallel: bool | None = None,
 ) -> BatchOutcome:
-    """Simulate N samples of the plan and evaluate every check on the batch."""
+    """Simulate N samples of the plan and evaluate every check on the batch (``parallel``: see
+    :func:`run_samples`)."""
     from stuntsim.car.checks import all_checks, analyse
 
-    out = run_samples(plan, samples, kernel)
+    out = run_samples(plan, samples, kernel, parallel=parallel)
     run = analyse(plan, samples, out)
     return BatchOutcome(checks=all_checks(run), columns=run.columns())
 
