@@ -89,7 +89,7 @@ def mc(
 
     from stuntsim.errors import check_cap, max_workers
     from stuntsim.report import montecarlo as rep
-    from stuntsim.report.export import Prepared, guard_finite, to_json_text
+    from stuntsim.report.export import Prepared, guard_finite, guard_physical, to_json_text
     from stuntsim.report.parquet import ParquetSink
     from stuntsim.scenario import load
     from stuntsim.scenario.load import read_toml
@@ -172,6 +172,7 @@ def mc(
     doc = rep.to_json(kind.name, name, nominal.checks, stats, prov)
     try:
         guard_finite(doc, "the Monte Carlo statistics")  # before any file is written
+        guard_physical(stats.columns, "the Monte Carlo samples", series=False)
     except StuntsimError:
         if prepared is not None:
             from stuntsim.report.export import discard_temp

@@ -112,11 +112,14 @@ def to_json_text(doc: Mapping[str, Any], what: str = "the result") -> str:
 PHYSICAL_BOUNDS = {"_m_s": 2.0e3, "_m": 2.0e7, "_s": 1.0e7, "_m_s2": 1.0e4, "_k": 1.0e4}
 
 
-def guard_physical(columns: Mapping[str, Any], what: str = "the trajectory") -> None:
+def guard_physical(
+    columns: Mapping[str, Any], what: str = "the trajectory", series: bool = True
+) -> None:
     """Raise :class:`NonFiniteResult` when a column whose name ends in a unit of
     :data:`PHYSICAL_BOUNDS` (speed, length, time) holds infinity, a value beyond its bound, or
     goes from finite to NaN for the rest of the run, naming the column, the value and the row.
-    NaN elsewhere means "not applicable" (the CSV writes an empty cell)."""
+    NaN elsewhere means "not applicable" (the CSV writes an empty cell). ``series=False`` for
+    per-sample columns (a Monte Carlo's), which are not a time series: bounds only."""
     import numpy as np
 
     t = columns.get("t_s")
@@ -137,7 +140,7 @@ def guard_physical(columns: Mapping[str, Any], what: str = "the trajectory") -> 
             continue  # a ratio or a code: NaN may mean "not applicable" (an empty CSV cell)
         fin = np.isfinite(a)
         bad = np.isinf(a) | (np.abs(np.where(fin, a, 0.0)) > bound)
-        if fin[0] and not fin[-1]:
+        if series and fin[0] and not fin[-1]:
             # finite at the start, NaN from some row to the end: the state went non-finite
             # (a column NaN from the start, or now and then, means "not applicable")
             last = int(np.flatnonzero(fin)[-1])
