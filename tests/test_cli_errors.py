@@ -319,3 +319,31 @@ def test_notice_when_winds_stop_below_the_exit(capsys, tmp_path):
     assert rc == 0 and "Note: winds (scenario [[winds]]) stop at 3,658 m" in out
     rc, out, _ = main(capsys, "run", HAHO, "--json")
     assert "notices" not in json.loads(out)  # the example's winds reach within 1 500 ft
+
+
+def test_non_finite_guards():
+    import numpy as np
+
+    from stuntsim.report.export import (
+        NonFiniteResult,
+        csv_text,
+        guard_physical,
+        to_json_text,
+    )
+
+    with pytest.raises(NonFiniteResult, match=r"landing\.east_m"):
+        to_json_text({"landing": {"east_m": float("nan")}})
+    with pytest.raises(NonFiniteResult, match=r"events\[1\]\.t_s"):
+        to_json_text({"events": [{"t_s": 1.0}, {"t_s": np.float64("inf")}]})
+    check = {"id": "clutch_mismatch", "ok": True, "value": None, "limit": 300.0}
+    with pytest.raises(NonFiniteResult, match="clutch_mismatch: passes without a value"):
+        to_json_text({"checks": [check]})
+    assert '"limit": null' in to_json_text({"checks": [{**check, "ok": False, "limit": None}]})
+    t = np.array([0.0, 0.5, 1.0])
+    with pytest.raises(NonFiniteResult, match=r"speed_m_s is 4\.6e\+18 at t = 0\.5 s"):
+        guard_physical({"t_s": t, "speed_m_s": np.array([50.0, 4.6e18, 1.0])})
+    with pytest.raises(NonFiniteResult, match="east_m is not a number at t = 1 s"):
+        guard_physical({"t_s": t, "east_m": np.array([0.0, 1.0, np.nan])})
+    guard_physical({"t_s": t, "wall_clearance_m": np.array([np.nan, 1.0, np.nan])})
+    guard_physical({"t_s": t, "ratio": np.array([np.nan, np.inf, 1.0])})
+    assert csv_text({"t_s": t, "x_m": np.array([1.0, np.nan, 2.0])}).splitlines()[2] == "0.5,"
