@@ -280,15 +280,19 @@ def deployment_speed(f: Flight) -> CheckBatch:
 
 def landing_accuracy(f: Flight) -> CheckBatch | None:
     """``landing_accuracy``: miss distance |x_land - target| <= the landing-zone radius (None
-    without a radius). Margin (R - miss) / R."""
+    without a radius). Margin (R - miss) / R. For a ground impact, the impact point (which
+    ground_impact fails)."""
     r = f.plan.limits.lz_radius_m
     if r is None:
         return None
     miss = f.miss
-    ok = ~f.impact & (miss <= r)
+    ok = miss <= r
 
     def describe(i: int) -> tuple[str, str | None]:
         rel = "inside" if ok[i] else "outside"
+        if f.impact[i]:
+            msg = f"The impact point is {miss[i]:,.0f} m from the target (see ground_impact)."
+            return msg, f"land {miss[i] - r:,.0f} m closer to the target"
         msg = f"The jumper lands {miss[i]:,.0f} m from the target, {rel} the {r:,.0f} m radius."
         return (
             msg,
@@ -351,7 +355,8 @@ def landing_speed(f: Flight) -> CheckBatch:
 
     Limit: [limits] landing_speed, or the canopy's own full-flight airspeed at the landing
     area's density, u0 sqrt(rho0 / rho_ground): a touchdown faster than that over the ground has
-    a tailwind component (a downwind landing). An impact fails it. Margin (limit - v) / limit.
+    a tailwind component (a downwind landing). For a ground impact, the horizontal speed at
+    the impact (which ground_impact fails). Margin (limit - v) / limit.
     """
     o = f.outcome
     lim = f.plan.limits
@@ -362,11 +367,12 @@ def landing_speed(f: Flight) -> CheckBatch:
         else f.ground_airspeed()
     )
     imp = f.impact
-    ok = ~imp & (gs <= limit + SPEED_TOL)
+    ok = gs <= limit + SPEED_TOL
 
     def describe(i: int) -> tuple[str, str | None]:
         if imp[i]:
-            return "The jumper hits the ground before the canopy is open.", "open higher"
+            msg = f"Horizontal speed at the impact {_kt(float(gs[i]))} (see ground_impact)."
+            return msg, "open higher"
         rel = "within" if ok[i] else "above"
         msg = (
             f"Touchdown at {_kt(float(gs[i]))} over the ground is {rel} the "
@@ -377,7 +383,7 @@ def landing_speed(f: Flight) -> CheckBatch:
     return CheckBatch(
         id="landing_speed",
         ok=ok,
-        margin=np.where(imp, -1.0, (limit - gs) / limit),
+        margin=(limit - gs) / limit,
         value=gs,
         limit=np.asarray(limit, dtype=float),
         unit="m/s",

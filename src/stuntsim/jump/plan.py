@@ -367,7 +367,7 @@ def build_plan(s: JumpScenario, path: Path) -> JumpPlan:
 
         sol = solve_release(plan, cfg.mode, cfg.jumpers, cfg.separation)
         plan = replace(plan, release=sol)
-        if cfg.solve and sol.feasible:
+        if cfg.solve:
             plan = replace(plan, exit_east=sol.east_m, exit_north=sol.north_m)
     return plan
 

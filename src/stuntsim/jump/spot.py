@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from stuntsim.checks import Check
 from stuntsim.jump.dynamics import wind_at
 from stuntsim.jump.jumper import RHO0
 from stuntsim.jump.jumpmaster import classic_forward_throw_m, jump_run_for
@@ -67,6 +68,14 @@ class SpotSolution:
     # ground, or too low to complete): no release point puts the jumper on the target
     feasible: bool = True
     reason: str = ""
+    checks: list[Check] = field(default_factory=list)  # the jump flown from this exit
+
+    @property
+    def verdict(self) -> str:
+        from stuntsim.checks import verdict
+
+        return verdict(self.checks) if self.checks else ("GO" if self.feasible else "NO-GO")
+
     jump_run: Any = None  # jump/jumpmaster.py JumpRun: green/red light, groups, magnetic heading
 
     def to_json(self) -> dict[str, Any]:
@@ -83,6 +92,12 @@ class SpotSolution:
             spread_m=self.spread_m,
             feasible=self.feasible,
             reason=self.reason,
+            verdict=self.verdict,
+            failing_checks=[
+                {"id": c.id, "severity": c.severity, "message": c.message, "advice": c.advice}
+                for c in self.checks
+                if not c.ok
+            ],
         )
         if self.haho is not None:
             d["haho"] = self.haho
@@ -246,4 +261,15 @@ def solve_release(plan: JumpPlan, mode: str = "auto", jumpers: int = 1, separati
             sol.jump_run = jump_run_for(plan, sol)
         except ValueError:  # no ground speed on jump run (hovering into the wind)
             sol.jump_run = None
+    sol.checks = solution_checks(plan, sol)
     return sol
+
+
+def solution_checks(plan: JumpPlan, sol: SpotSolution) -> list[Check]:
+    """Every check of the jump flown from the solved release point (jump/checks.py): a low
+    opening is a NO-GO here as in ``run``."""
+    from stuntsim.jump.checks import jump_checks
+    from stuntsim.jump.simulate import fly, nominal
+
+    p = replace(plan, exit_east=sol.east_m, exit_north=sol.north_m, cache={})
+    return [b.record(0) for b in jump_checks(fly(p, nominal(p, 1)))]

@@ -29,6 +29,12 @@ def _deg(rad: float) -> float | None:
     return float(np.degrees(rad) % 360.0) if np.isfinite(rad) else None
 
 
+def _f(x: float) -> float | None:
+    """A finite float, or None (JSON null) for a figure that does not exist on this path (the
+    opening of a canopy that never opens)."""
+    return float(x) if np.isfinite(x) else None
+
+
 def to_json(res: Any) -> dict[str, Any]:
     """The jump's own keys of the JSON document (the CLI adds the envelope), SI; angles in
     degrees true."""
@@ -43,9 +49,9 @@ def to_json(res: Any) -> dict[str, Any]:
         "freefall_time_s": res.freefall_time_s,
         "canopy_time_s": res.canopy_time_s,
         "total_time_s": res.total_time_s,
-        "peak_opening_g": res.peak_opening_g,
-        "deploy_airspeed_m_s": res.deploy_airspeed_m_s,
-        "opening_duration_s": res.opening_duration_s,
+        "peak_opening_g": _f(res.peak_opening_g),
+        "deploy_airspeed_m_s": _f(res.deploy_airspeed_m_s),
+        "opening_duration_s": _f(res.opening_duration_s),
         "landing": {
             "east_m": ld.east_m,
             "north_m": ld.north_m,

@@ -11,7 +11,12 @@ def spot_summary(plan: Any, sol: Any, console: Any, d: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    console.print(f"[bold]{escape(plan.name)}[/]  —  release point ({sol.mode.upper()})")
+    from stuntsim.report.summary import verdict_line
+
+    head = f"[bold]{escape(plan.name)}[/]  —  release point ({sol.mode.upper()})"
+    console.print(head + ("  " + verdict_line(sol.checks) if sol.checks else ""))
+    if not sol.feasible:
+        console.print(f"[bold red]No release point: {escape(sol.reason)}[/]")
     rows = [
         ("release point", f"{d.fmt(sol.east_m, 'distance')} E, {d.fmt(sol.north_m, 'distance')} N"),
         ("lat, lon", f"{sol.lat:.5f}, {sol.lon:.5f}"),
@@ -61,6 +66,11 @@ def spot_summary(plan: Any, sol: Any, console: Any, d: Any) -> None:
                 d.fmt(j["miss_distance_m"], "distance"),
             )
         console.print(t)
+    failing = [c for c in sol.checks if not c.ok]
+    if failing:
+        from stuntsim.report.summary import checks_table
+
+        console.print(checks_table(failing, d))
 
 
 def jump_run_summary(run: Any, console: Any, d: Any) -> None:
