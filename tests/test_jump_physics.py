@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stuntsim.jump.jumper import BODY_POSITIONS, RHO0
+from stuntsim.jump.jumper import BODY_POSITIONS
 from stuntsim.jump.kernel import simulate_batch
 from stuntsim.jump.plan import build_plan
 from stuntsim.jump.scenario import JumpScenario
@@ -192,7 +192,8 @@ def test_sport_rule_of_thumb():
 
 
 def test_stratos_2012():
-    # Red Bull Stratos public data (Guerster & Walter, PLOS ONE 12(12): e0187798, 2017): exit 38 969.4 m, peak 377.1 m/s (Mach 1.25) about 50 s after
+    # Red Bull Stratos public data (Guerster & Walter, PLOS ONE 12(12): e0187798, 2017):
+    # exit 38 969.4 m, peak 377.1 m/s (Mach 1.25) about 50 s after
     # exit near 28 km, freefall 4 min 19 s to deployment at about 2 567 m.
     res = load(EXAMPLES / "stratos-2012.toml").plan
     out = simulate_batch(res.batch(1))
