@@ -171,7 +171,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     hd_rad = float(getattr(plan, "aircraft_heading", math.atan2(ve[0], vn[0])))
     hd = math.degrees(hd_rad) % 360.0
     ex, ey, ez = float(e[0]), float(n[0]), float(u[0])
-    run = 2000.0
+    run = max(2000.0, 0.25 * span)  # half-length of the drawn jump run, m
     jrun = _find(doc, "heading_true_deg") or {}  # the jumpmaster's jump-run block
     mag = jrun.get("heading_magnetic_deg")
     run_text = f"jump run {hd:05.1f}° true" + (
@@ -272,7 +272,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             objs.append(
                 {
                     "type": "label",
-                    "at": [ce, cn, ez],
+                    "at": [ce, cn + h["reachable_radius_m"], ez],  # on the circle, north
                     "text": "exits that reach the target",
                     "color": "#1a7f37",
                 }
