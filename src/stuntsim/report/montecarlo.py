@@ -124,22 +124,21 @@ def summary(
             )
         )
     console.print(kv_table("Monte Carlo", rows))
-    t = Table(title="Checks across the samples (margin >= 0 passes)")
-    for col in ("check", "severity", "failing", "95 % CI", "margin p05", "p50", "p95"):
-        t.add_column(col, justify="left" if col in ("check", "severity") else "right")
+    t = Table(title="Checks across the samples (! caution; margin >= 0 passes)")
+    t.add_column("check", no_wrap=True)
+    t.add_column("failing", justify="right", no_wrap=True)
+    t.add_column("95 % CI", justify="right", no_wrap=True)
+    t.add_column("margin p05 / p50 / p95", justify="right", no_wrap=True)
     for c in stats.checks:
         rate = stats.check_failure_rates[c.id]
         m = stats.margins[c.id]
         style = "red" if rate > 0 and c.severity == "fail" else ("yellow" if rate > 0 else "")
         shown = f"[{style}]{_pct(rate)}[/]" if style else _pct(rate)
         t.add_row(
-            escape(c.id),
-            c.severity,
+            escape(c.id) + (" !" if c.severity == "caution" else ""),
             shown,
             _ci(stats.check_failure_rates_ci[c.id]),
-            _margin(m["p05"]),
-            _margin(m["p50"]),
-            _margin(m["p95"]),
+            " / ".join(_margin(m[k]) for k in ("p05", "p50", "p95")),
         )
     console.print(t)
 
