@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,8 +30,12 @@ def fmt_check_value(
     if q is not None:
         shown = abs(display.value(value, q))
         return display.fmt(value, q, digits=1 if shown < 100 else 0)
+    if unit == "rad":  # SI inside; degrees are for people
+        return f"{math.degrees(value):.1f}°"
+    if unit == "rad/s":
+        return f"{math.degrees(value):.1f} °/s"
     if unit in ("", "1", "bool"):
-        return f"{value:g}"
+        return f"{value:.3g}"
     if unit == "s":
         if abs(value) >= 120:
             return f"{value / 60:.0f} min"
