@@ -289,6 +289,10 @@ def test_monte_carlo_report_draws_the_cloud(browser, tmp_path):
         p.page.evaluate("() => window.stuntsimViewer.setCamera('top')")
         p.page.evaluate("() => window.stuntsimViewer.seek(window.stuntsimViewer.duration)")
         p.page.locator("#viewer").screenshot(path=str(ARTIFACTS / "viewer-haho-mc.png"))
+        brief = p.page.evaluate("() => document.getElementById('brief').innerText")
+        pdf = p.page.pdf(format="A4", print_background=True)
         assert p.errors == []
         assert p.external == []
     assert layer and layer[0] == 300  # one landing point per sample
+    assert "Monte Carlo, 300 runs: P(GO)" in brief  # the printed card carries the odds
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1

@@ -454,9 +454,32 @@ CARDS: dict[str, Callable[[Any, Any, dict[str, Any]], str]] = {
 }
 
 
-def brief_html(kind: str, result: Any, display: Any, cues: list[Any] | None = None) -> str:
+def montecarlo_line(stats: Any) -> str:
+    """One line of a Monte Carlo run for the card: P(GO) with its Clopper-Pearson interval
+    and the checks that fail most often (the driver's MonteCarloStats)."""
+    p = getattr(stats, "p_go", None)
+    if p is None:
+        return ""
+    ci = getattr(stats, "p_go_ci", None) or (math.nan, math.nan)
+    rates = getattr(stats, "check_failure_rates", None) or {}
+    worst = sorted(((r, k) for k, r in rates.items() if r > 0), reverse=True)[:3]
+    fails = ", ".join(f"{k} {r:.1%}" for r, k in worst) or "none"
+    n = getattr(stats, "n", 0)
+    return (
+        f'<p class="mc"><b>Monte Carlo, {n:,} runs: P(GO) {p:.1%}</b> (95 % CI '
+        f"{ci[0]:.1%}–{ci[1]:.1%}, Clopper-Pearson); most frequent failures: {_e(fails)}</p>"
+    )
+
+
+def brief_html(
+    kind: str,
+    result: Any,
+    display: Any,
+    cues: list[Any] | None = None,
+    montecarlo: Any = None,
+) -> str:
     """The kind's card, or "" when the kind has none; ``cues``: a planner's cue list (the
-    car's cone plan from car-plan)."""
+    car's cone plan from car-plan); ``montecarlo``: the statistics of a Monte Carlo run."""
     card = CARDS.get(kind)
     if card is None:
         return ""
@@ -464,5 +487,12 @@ def brief_html(kind: str, result: Any, display: Any, cues: list[Any] | None = No
 
     doc = presenter(kind).to_json(result)
     if cues and kind == "car":
-        return car_card(result, display, doc, cues)
-    return card(result, display, doc)
+        html_text = car_card(result, display, doc, cues)
+    else:
+        html_text = card(result, display, doc)
+    if montecarlo is not None:  # after the card's subtitle
+        line = montecarlo_line(montecarlo)
+        html_text = html_text.replace(
+            "in the full report.</p>", "in the full report.</p>" + line, 1
+        )
+    return html_text

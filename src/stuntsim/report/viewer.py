@@ -298,4 +298,4 @@ def report_extras(
             add = getattr(importlib.import_module(layer), "add_montecarlo", None)
             if add is not None:
                 scene = add(scene, columns, summary)
-    return {"scene": scene, "brief": brief_html(kind, result, display, cues)}
+    return {"scene": scene, "brief": brief_html(kind, result, display, cues, montecarlo)}
