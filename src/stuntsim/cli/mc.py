@@ -229,15 +229,16 @@ def _run_with_progress(
     from stuntsim.cli.app import QUIET  # read now: set_quiet() ran for this command
     from stuntsim.uncertainty.driver import run_montecarlo
 
+    err_console = console(stderr=True)
     with Progress(
         TextColumn("[bold]samples"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=console(stderr=True),
+        console=err_console,
         transient=True,
-        disable=QUIET,
+        disable=QUIET or not err_console.is_terminal,  # no bar (nor its blank line) in logs
     ) as progress:
         task = progress.add_task("mc", total=samples)
         return run_montecarlo(
