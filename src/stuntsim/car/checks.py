@@ -397,6 +397,7 @@ def body_strike(run: CarRun) -> CheckBatch:
                 "give the body's lower outline in the vehicle preset",
             )
         if ok[i]:
+            assert run.out.body_clear is not None
             c = float(np.min(run.out.body_clear[i]))
             return f"the body never touches the ground (closest {c:.2f} m)", None
         k = int(bp[i, 2])

@@ -455,7 +455,7 @@ class CarModel:
         slip_c = we - ratio * w_c
         pedal = np.where(ratio != 0.0, inp[:, I_CLUTCH], 1.0)  # neutral: nothing transmitted
         t_c, k_c = veh.clutch.torque(slip_c, pedal)
-        t_e = veh.engine.output(we, inp[:, I_THROTTLE], self.engine_running)
+        t_e = veh.engine.output(we, inp[:, I_THROTTLE], np.asarray(self.engine_running))
         t_in = ratio * t_c
         t_lsd, k_l = veh.diff.friction(om[:, 2], om[:, 3], t_in)
         cap_b = (
@@ -669,7 +669,9 @@ class SimOutput:
     static_fz: np.ndarray | None = None  # (B, 4) N, each sample's static wheel loads
 
 
-def trigger_variables(model: CarModel, x: np.ndarray, fz: np.ndarray, yaw0: np.ndarray, t: float):
+def trigger_variables(
+    model: CarModel, x: np.ndarray, fz: np.ndarray, yaw0: np.ndarray, t: float
+) -> dict[str, np.ndarray]:
     yaw = x[:, 2] - yaw0
     return {
         "yaw": yaw,

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 # the workqueue threading layer survives a fork (GNU OpenMP does not), so a process that ran a
 # parallel batch can still fork the Monte Carlo's local workers; only the car uses prange
-if numba.config.THREADING_LAYER == "default":
-    numba.config.THREADING_LAYER = "workqueue"
+if numba.config.THREADING_LAYER == "default":  # type: ignore[attr-defined]
+    numba.config.THREADING_LAYER = "workqueue"  # type: ignore[attr-defined]
 
 RPM = 2.0 * math.pi / 60.0
 SLIP = 1.0  # drivetrain.SLIP_SPEED
@@ -184,7 +184,7 @@ def ground_segments(ground: object) -> tuple[np.ndarray, float]:
     ground profile along north (stuntsim.car.stairs / stuntsim.car.ground)."""
     seg = getattr(ground, "segments", None)
     if seg is not None:
-        return seg()  # type: ignore[no-any-return]
+        return seg()
     return np.array([[-np.inf, np.inf, 0.0, 0.0]]), np.inf
 
 

@@ -15,6 +15,6 @@ KIND: StuntKind[CarScenario, CarPlan, CarResult] = StuntKind(
     model=CarScenario,
     build=build_plan,
     simulate=simulate,
-    presenter=presenter,  # type: ignore[arg-type]
+    presenter=presenter,
     montecarlo=MONTECARLO,
 )

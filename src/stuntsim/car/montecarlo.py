@@ -44,7 +44,8 @@ POINTS_KEPT = 2000  # ending points kept for the report's plot (the first ones)
 
 
 def _stream(rng: np.random.Generator, key: str) -> np.random.Generator:
-    seq = rng.bit_generator.seed_seq  # type: ignore[attr-defined]
+    seq = rng.bit_generator.seed_seq
+    assert isinstance(seq, np.random.SeedSequence)
     child = np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, 1000 + STREAMS[key]))
     return np.random.default_rng(child)
 

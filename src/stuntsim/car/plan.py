@@ -186,6 +186,7 @@ def build_plan(model: CarScenario, path: Path) -> CarPlan:
         veh = replace(veh, tyre=veh.tyre.scaled(lam), tyre_rear=veh.tyre_rear.scaled(lam))
     st = model.start
     start_gear = _gear(st.gear)
+    assert start_gear is not None  # the schema requires a start gear
     start = Start(
         east=st.east,
         north=st.north,
