@@ -250,6 +250,17 @@ def test_jump_card_carries_the_release_point(browser, reports):
     # an MGRS reference: zone, band, 100 km square, 5 + 5 digits (1 m)
     assert re.search(r"\d{1,2}[C-X] [A-Z]{2} \d{5} \d{5}", brief), brief
     assert "green light" in brief and "red light" in brief and "Winds" in brief
+    assert "no jump-run solution" not in brief  # the jumpmaster block gives both lights
+    # magnetic = true - declination (east positive), from the WMM via the jump-run block
+    m = re.search(
+        r"jump run, true\s+(\d+\.\d)°.*?jump run, magnetic\s+(\d+\.\d)° "
+        r"\(declination ([+-]\d+\.\d)°",
+        brief,
+        re.S,
+    )
+    assert m, brief[:400]
+    true_hd, mag, dec = (float(x) for x in m.groups())
+    assert (true_hd - dec - mag + 180.0) % 360.0 - 180.0 == pytest.approx(0.0, abs=0.11)
 
 
 def test_jump_report_sections_render(browser, reports):
