@@ -310,6 +310,7 @@ def canopy_velocity(p: JumpBatch, y: np.ndarray, leg: int | None = None) -> np.n
             al = np.clip(u * (need_e * he + need_n * hn) / r_rem, umin, u)
             cr_max = np.sqrt(np.maximum(u * u - al * al, 0.0))
             cr = np.clip(u * (need_e * hn - need_n * he) / r_rem, -cr_max, cr_max)
+            cr = np.where(z - p.ground < 3.0, 0.0, cr)  # wings level for the flare (kernel)
             ae = np.where(on_final, al * he + cr * hn, ae)
             an = np.where(on_final, al * hn - cr * he, an)
     out = np.empty((len(z), 3))

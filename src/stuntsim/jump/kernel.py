@@ -82,6 +82,7 @@ TABLE_DZ = 1.0  # m, finest spacing of the air table
 MAX_STEPS = 200_000
 TARGET_STEP_FRACTION = 0.5  # "target" steering: canopy step at most this share of the height left
 TARGET_FINAL_DZ = 2.0  # m: below this height the last step goes to the ground
+FLARE_AGL = 3.0  # m: below this the canopy flies straight in on the final heading (the flare)
 EVENT_NEWTON = 4  # Newton iterations on the Hermite cubic for an altitude event's first guess
 
 # dense output of a recorded trajectory (display and the physiology checks only)
@@ -807,6 +808,7 @@ def _canopy_vh(p: JumpBatch, lv: _CanopyLevel, e, n, aim_e=None, aim_n=None, fin
         al = np.clip(u * (need_e * he + need_n * hn) / lv.r_rem, lv.umin, u)
         cr_max = np.sqrt(np.maximum(u * u - al * al, 0.0))
         cr = np.clip(u * (need_e * hn - need_n * he) / lv.r_rem, -cr_max, cr_max)
+        cr = np.where(lv.z - p.ground < FLARE_AGL, 0.0, cr)  # wings level for the flare
         ae = np.where(final, al * he + cr * hn, ae)
         an = np.where(final, al * hn - cr * he, an)
     return we + ae, wn + an
