@@ -399,6 +399,28 @@ def report_sections(res: Any, display: Any) -> list[Any]:
             "capacity and the rear wheels take the torque spike.",
         )
     )
+    # pitch against the ground, body contact
+    fig = new_figure(7.5, 3.8)
+    axp = fig.add_subplot(2, 1, 1)
+    axp.plot(t, np.degrees(res.x[:, 7]), color="#1d3557", label="body pitch (+ nose down)")
+    lim = np.degrees(res.plan.targets.max_pitch)
+    axp.axhline(lim, color="#e63946", lw=0.8, ls="--", label="pitch limit vs ground")
+    _shade_airborne(axp, res)
+    axp.set_ylabel("pitch (deg)")
+    axp.legend(fontsize=7, loc="best")
+    axb = fig.add_subplot(2, 1, 2, sharex=axp)
+    axb.plot(t, display.value(res.body_force, "force"), color="#6f42c1")
+    axb.set_ylabel(f"body contact ({display.label('force')})")
+    axb.set_xlabel("time (s)")
+    strike = res.body_strike
+    note = "No part of the body touches the ground."
+    if strike is not None:
+        note = (
+            f"The {strike.point} strikes the ground at {strike.t_s:.2f} s with "
+            f"{display.fmt(strike.peak_force_n, 'force')} (east {strike.east_m:.1f} m, north "
+            f"{strike.north_m:.1f} m)."
+        )
+    sections.append(Section("Pitch and body contact", [fig], note=note))
     # airborne phases and driver inputs
     fig = new_figure(7.5, 3.8)
     ax = fig.add_subplot(2, 1, 1)
@@ -428,3 +450,97 @@ def report_sections(res: Any, display: Any) -> list[Any]:
         )
     )
     return sections
+
+
+# --- Monte Carlo (hooks of stuntsim.report.montecarlo) -------------------------------------------
+
+_VERDICT_COLOURS = ((0, "GO", "#1a7f37"), (1, "CAUTION", "#bf8700"), (2, "NO-GO", "#cf222e"))
+
+
+def _end_rows(summary: dict[str, Any], display: Any) -> list[list[str]]:
+    rows = []
+    for key, label in (("end_go", "GO"), ("end_caution", "CAUTION"), ("end_no_go", "NO-GO")):
+        d = summary.get(key, {})
+        if not d.get("n"):
+            continue
+        e, n = d["east_m"], d["north_m"]
+        rows.append(
+            [
+                f"{label} ({d['n']:,})",
+                f"{display.fmt(e['p05'], 'distance', 1)} to {display.fmt(e['p95'], 'distance', 1)}",
+                f"{display.fmt(n['p05'], 'distance', 1)} to {display.fmt(n['p95'], 'distance', 1)}",
+                f"{np.degrees(d['mean_heading_rad']):.0f} deg",
+            ]
+        )
+    return rows
+
+
+def mc_summary(plan: Any, stats: Any, console: Any, display: Any) -> None:
+    """Where the cars ended, by verdict (5-95 % of east and north), and the body strikes."""
+    from rich.table import Table
+
+    s = stats.summary
+    t = Table(title="Where the cars ended (5-95 % of the samples)")
+    for col in ("verdict", "east", "north", "mean heading"):
+        t.add_column(col)
+    for row in _end_rows(s, display):
+        t.add_row(*row)
+    console.print(t)
+    frac = s.get("body_strike_fraction")
+    if frac is not None:
+        console.print(f"body strikes the ground in {100.0 * frac:.1f} % of the samples")
+
+
+def mc_report_sections(plan: Any, stats: Any, display: Any) -> list[Any]:
+    """Where the cars ended, coloured by verdict, over the stairs; where the body struck."""
+    from stuntsim.report.html import Section, new_figure, table_html
+
+    cols = stats.columns
+    if "final_east_m" not in cols:
+        return []
+    codes = np.asarray(stats.codes)
+    fig = new_figure(6.5, 5.0)
+    ax = fig.subplots()
+    ground = plan.ground
+
+    def d(v: Any) -> Any:
+        return display.value(np.asarray(v, dtype=float), "distance")
+
+    if hasattr(ground, "edge_north"):
+        half = 0.5 * ground.width
+        for s in (-1, 1):
+            ax.plot(
+                d([ground.centre_east + s * half] * 2),
+                d([ground.edge_north, ground.bottom_north]),
+                color="#495057",
+                lw=1.5,
+            )
+        ax.axhline(float(d(ground.edge_north)), color="#adb5bd", lw=0.8, label="top nosing")
+    e, n = d(cols["final_east_m"]), d(cols["final_north_m"])
+    for code, label, colour in _VERDICT_COLOURS:
+        m = codes == code
+        if m.any():
+            ax.plot(e[m], n[m], ".", ms=3, color=colour, label=f"{label} ({int(m.sum())})")
+    se = np.asarray(cols.get("body_strike_east_m", []), dtype=float)
+    sn = np.asarray(cols.get("body_strike_north_m", []), dtype=float)
+    hit = np.isfinite(sn)
+    if hit.any():
+        ax.plot(d(se[hit]), d(sn[hit]), "x", ms=3, color="#6f42c1", label="body strike")
+    ax.set_aspect("equal", adjustable="datalim")
+    unit = display.label("distance")
+    ax.set_xlabel(f"east ({unit})")
+    ax.set_ylabel(f"north ({unit}); the steps descend northwards")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=7)
+    rows = _end_rows(stats.summary, display)
+    html = table_html(["verdict", "east (5-95 %)", "north (5-95 %)", "mean heading"], rows)
+    return [
+        Section(
+            "Where the cars ended (Monte Carlo)",
+            figures=[fig],
+            html=html,
+            note="Each sample drives the plan with its own timing, speed, grip and car; its "
+            "final CG position is coloured by its verdict, and crosses mark where the body "
+            "struck the ground: keep crew and cameras out of where the failed samples go.",
+        )
+    ]
