@@ -31,7 +31,7 @@ def plan_for(position="belly", exit_ft=13500.0, open_ft=4000.0, mass=90.0, speed
         "jump": {
             "exit_altitude": f"{exit_ft} ft",
             "open_altitude": f"{open_ft} ft",
-            "aircraft_speed": f"{speed_kt} kt",
+            "aircraft_speed": f"{round(speed_kt, 3)} kt",  # no denormal speeds (units.py)
             "aircraft_heading": "270 deg",
         },
     }
