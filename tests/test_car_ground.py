@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from test_car_ballistics import _point_car
@@ -23,7 +25,7 @@ from stuntsim.car.ground import ProfileGround, Ramp, read_profile, with_ramp
 from stuntsim.car.stairs import FlatGround, Stairs
 from stuntsim.car.surface import locked_wheel_mu, mu_scale
 from stuntsim.car.tyre import PAC2002_LOAD_SENSITIVE, forces
-from stuntsim.car.vehicle import G
+from stuntsim.car.vehicle import BMW_E28_M5, G
 from stuntsim.errors import ScenarioError
 
 
@@ -158,3 +160,28 @@ def test_surface_sets_the_locked_wheel_friction():
 def test_flat_ground_has_one_segment():
     seg, min_len = FlatGround().segments()
     assert seg.shape == (1, 4) and not np.isfinite(min_len)
+
+
+def test_oblique_approach_drops_one_front_wheel_first():
+    """Stairs at an angle to the approach (the car's heading off the steps' axis by a): the
+    front wheels reach the top nosing T tan(a) / v apart (T the front track), the left one first
+    when the car heads east of north (its left wheel is the further north)."""
+    veh = replace(BMW_E28_M5, body_points=())
+    stairs = Stairs(platform_length=8.0, riser=0.16, tread=0.32, steps=10, width=20.0)
+    model = CarModel(veh, stairs, engine_running=False, aero=False)
+    a, v = np.radians(25.0), 6.0
+    x0 = model.initial_state(*(np.array([q]) for q in (0.0, 3.0, -a, v, 0.0, 1.0)))
+    tl = Timeline((Keyframe(0.0, (("clutch", 1.0), ("gear", 0.0))),), (), 0)
+    out = simulate(model, tl, x0, 1.6, 5e-4, 1)
+    t = out.t
+    fz = out.fz[0]
+    static = model.fz0[0]
+    # the moment each front tyre's load first drops below half its static load (over the edge)
+    drop = [t[int(np.argmax(fz[:, i] < 0.5 * static))] for i in (0, 1)]
+    assert drop[0] < drop[1]  # front left first
+    # the left wheel is T sin(a) further north; the car moves north at v cos(a)
+    dt_expect = veh.track_front * np.tan(a) / v
+    # 10 % (seen 7.5 %, the second wheel later): each wheel rolls round the nosing on its
+    # 0.31 m arc and unloads through its own spring; once the left wheel has dropped the car
+    # rolls onto the right one, which then keeps its load a little longer
+    assert drop[1] - drop[0] == pytest.approx(dt_expect, rel=0.10)
