@@ -170,6 +170,28 @@ _E28_KF = _wheel_rate(_E28_SPRUNG_F, 1.35)  # estimate: 1.35 Hz front ride frequ
 _E28_KR = _wheel_rate(_E28_SPRUNG_R, 1.45)  # estimate: 1.45 Hz rear (usual flat-ride practice)
 
 
+def _saloon_body_points(
+    a: float, b: float, length: float, front_overhang: float
+) -> tuple[BodyPoint, ...]:
+    """A 1980s saloon's lower outline from its axle positions and length (heights: the
+    E28's estimates, about 0.13-0.14 m ground clearance; all estimates)."""
+    xf = a + front_overhang
+    xr = -(length - front_overhang - a)
+    return (
+        BodyPoint("air dam", xf - 0.08, 0.0, 0.20),
+        BodyPoint("front bumper left", xf - 0.02, 0.65, 0.26),
+        BodyPoint("front bumper right", xf - 0.02, -0.65, 0.26),
+        BodyPoint("sump", a - 0.10, 0.0, 0.14),
+        BodyPoint("sill front left", 0.8 * a, 0.75, 0.20),
+        BodyPoint("sill front right", 0.8 * a, -0.75, 0.20),
+        BodyPoint("sill rear left", -0.75 * b, 0.75, 0.21),
+        BodyPoint("sill rear right", -0.75 * b, -0.75, 0.21),
+        BodyPoint("rear axle carrier", -b, 0.0, 0.15),
+        BodyPoint("rear bumper left", xr + 0.03, 0.62, 0.32),
+        BodyPoint("rear bumper right", xr + 0.03, -0.62, 0.32),
+    )
+
+
 def _e28_body_points() -> tuple[BodyPoint, ...]:
     """The E28's lower outline (all heights estimates: about 0.13 m ground clearance at the sump
     and the axle carriers, air dam and bumper lower edges from photographs; unconfirmed)."""
@@ -349,6 +371,7 @@ BMW_320i_E21 = Vehicle(
     clutch=Clutch(capacity=240.0),  # estimate
     gearbox=Gearbox(ratios=(3.68, 2.00, 1.33, 1.00, 0.81), reverse=3.47, final_drive=3.64),
     diff=LimitedSlipDiff(locking=0.0, preload=0.0),  # open differential (estimate)
+    body_points=_saloon_body_points(_CR2_A, _CR2_B, 4.508, 0.75),  # estimate, as the E28's
 )
 _E21_SOURCES = {
     f.name: "commonroad-vehicle-models parameters_vehicle2.yaml"
