@@ -94,28 +94,27 @@ def _winds(
     return objs
 
 
-def _aircraft(e: float, n: float, u: float, heading_deg: float) -> list[dict[str, Any]]:
-    """A twin-engine jump aircraft drawn as boxes, nose along the jump run (size ~ C-130)."""
-    h = math.radians(heading_deg)
-    fwd = (math.sin(h), math.cos(h))
+def _aircraft(
+    e: float, n: float, u: float, heading_deg: float, v_east: float, v_north: float, t0: float
+) -> dict[str, Any]:
+    """The jump aircraft as a mover: boxes of about a C-130's size (29.8 m long, 40.4 m span),
+    nose along the jump run, flying at the exit's ground velocity from 30 s before the exit to
+    60 s after it (a straight jump run at constant speed: drawn, not simulated)."""
     parts = [
-        ((0.0, 29.0, 4.0, 4.0), 0.0),
-        ((0.0, 4.0, 40.0, 1.0), 2.0),
-        ((-12.0, 3.0, 14.0, 0.8), 0.0),
+        {"shape": "box", "at": [0, 0, 0], "size": [4.0, 29.0, 4.0], "color": "#57606a"},
+        {"shape": "box", "at": [0, 4.0, 2.0], "size": [40.0, 4.0, 1.0], "color": "#57606a"},
+        {"shape": "box", "at": [0, -12.0, 0.0], "size": [14.0, 3.0, 0.8], "color": "#57606a"},
+        {"shape": "box", "at": [0, -13.0, 4.0], "size": [0.6, 3.0, 6.0], "color": "#57606a"},
     ]
-    objs = []
-    for (off, ln, wd, ht), z in parts:
-        objs.append(
-            {
-                "type": "box",
-                "centre": [e + off * fwd[0], n + off * fwd[1], u + z],
-                "size": [wd, ln, ht],
-                "heading_deg": heading_deg,
-                "color": "#57606a",
-                "layer": "aircraft",
-            }
-        )
-    return objs
+    return {
+        "from": [e, n, u],
+        "velocity": [v_east, v_north, 0.0],
+        "t_ref": t0,
+        "t0": t0 - 30.0,
+        "t1": t0 + 60.0,
+        "heading_deg": heading_deg,
+        "parts": parts,
+    }
 
 
 def build_scene(res: Any, display: Any) -> dict[str, Any]:
@@ -179,6 +178,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
     )
     s, c = math.sin(hd_rad), math.cos(hd_rad)
     moving = float(getattr(plan, "aircraft_speed", np.hypot(ve[0], vn[0])) or 0.0) > 1.0
+    movers: list[dict[str, Any]] = []
     if moving:  # an aircraft on a jump run (a balloon gondola has none)
         objs.append(
             {
@@ -203,7 +203,12 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
                 "color": "#24292f",
             }
         )
-        objs += _aircraft(ex - 60 * s, ey - 60 * c, ez + 8, hd)
+        # at the exit the ramp (about 12 m behind the aircraft's centre) is at the exit point
+        movers.append(
+            _aircraft(
+                ex + 12.0 * s, ey + 12.0 * c, ez + 2.0, hd, float(ve[0]), float(vn[0]), float(t[0])
+            )
+        )
 
     events = _events(res, doc)
     colours = {
@@ -400,6 +405,7 @@ def build_scene(res: Any, display: Any) -> dict[str, Any]:
             ],
         },
         "followers": followers,
+        "movers": movers,
         "objects": objs,
         "events": [{"t": ev["t"], "label": ev["label"]} for ev in events],
         "spans": spans,

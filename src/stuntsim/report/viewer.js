@@ -213,6 +213,14 @@
     scene.add(bar);
     return {spec: gs, bar: bar};
   });
+  // movers: rigid things on a straight line at constant velocity (the jump aircraft)
+  var movers = (S.movers || []).map(function (mv) {
+    var g = new THREE.Group();
+    g.rotation.z = -(mv.heading_deg || 0) * D2R;
+    (mv.parts || []).forEach(function (p) { var m = part(p); if (m) g.add(m); });
+    scene.add(g);
+    return {spec: mv, node: g};
+  });
   var followers = (S.followers || []).map(function (f) {
     var m = marker([0, 0, 0], f.color || "#8250df", 5);
     scene.add(m);
@@ -334,6 +342,13 @@
       g.bar.position.copy(base);
       g.bar.scale.set(1, 1, Math.max(len, 1e-3));
       g.bar.visible = len > 1e-3;
+    });
+    movers.forEach(function (mv) {
+      var sp = mv.spec, dt = t - sp.t_ref;
+      mv.node.position.set(sp.from[0] + sp.velocity[0] * dt - O[0],
+                           sp.from[1] + sp.velocity[1] * dt - O[1],
+                           sp.from[2] + sp.velocity[2] * dt - O[2]);
+      mv.node.visible = t >= sp.t0 && t <= sp.t1;
     });
     followers.forEach(function (f) {
       var q = stateAt(t - f.spec.delay_s);

@@ -22,6 +22,8 @@ The scene (SI, world frame x = east, y = north, z = up, metres)::
                           size_m, gauges: [{at (body frame), channel, scale, color}]}
                          body frame x = right, y = forward, z = up, origin = the track point
     followers            [{delay_s, offset_m, color}]: more bodies on the same path, later
+    movers               [{from, velocity, t_ref, t0, t1, heading_deg, parts}]: rigid things at
+                         constant velocity, at from + velocity (t - t_ref) for t0 <= t <= t1
     objects              static things: line (points, closed), points, marker, label, arrow
                          (from, vector), box (centre, size, heading_deg), disc (centre,
                          radius), surface (e0, n0, de, dn, nx, ny, z row-major by north)
