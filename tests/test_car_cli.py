@@ -45,23 +45,24 @@ def example_run(tmp_path_factory):
     return res.json(), report, traj
 
 
-def test_example_is_the_planners_answer(example_run):
-    """The example's plan is car-plan's best on the bare steps: no GO plan exists there, and
-    what binds is named with its numbers (the file's header says so)."""
+def test_example_is_the_planners_go_plan_with_a_shift_window(example_run):
+    """The example's plan is car-plan's answer on the ramps a stunt team would build: every
+    fail check passes, and the clutch comes up in the window with the driven wheels off."""
     d, _, _ = example_run
     assert JSON_KEYS <= set(d)
     assert d["kind"] == "car"
     assert {c["id"] for c in d["checks"]} == CHECK_IDS
     checks = {c["id"]: c for c in d["checks"]}
-    assert checks["turn_complete"]["ok"] and checks["rollover"]["ok"]
+    failing = [c["message"] for c in d["checks"] if not c["ok"] and c["severity"] == "fail"]
+    assert d["verdict"] in ("GO", "CAUTION") and not failing, failing
+    sw = checks["shift_window"]
+    assert sw["ok"] and sw["value"] >= sw["limit"] > 0.0
+    at = sw["at"]
+    # the cue comes first, the window opens after the shift time, inside the unloaded phase
+    assert at["cue_s"] + at["shift_s"] <= at["clutch_up_from_s"] + 1e-9
+    assert at["unloaded_from_s"] <= at["clutch_up_from_s"] <= at["clutch_up_to_s"]
+    assert at["clutch_up_to_s"] == pytest.approx(at["unloaded_to_s"])
     assert abs(abs(d["final_yaw_rad"]) - math.pi) <= math.radians(10.0)
-    failing = {i for i, c in checks.items() if not c["ok"] and c["severity"] == "fail"}
-    assert d["verdict"] == "NO-GO" and "landing_load" in failing
-    for i in failing:
-        assert checks[i]["advice"], i
-    # the shift was planned and timed: the cue, the shift time and the unloaded phase are known
-    at = checks["shift_window"]["at"]
-    assert at["cue_s"] > 0.0 and at["shift_s"] > 0.3
 
 
 def test_example_report_and_trajectory(example_run):
@@ -194,15 +195,15 @@ def test_car_plan_on_a_small_j_turn_names_what_binds(tmp_path):
 
 
 @pytest.mark.slow
-def test_car_plan_on_the_example_says_what_binds():
+def test_car_plan_finds_the_example_go_plan():
     res = run_cli("car-plan", EXAMPLE, "--json", timeout=600)
     assert res.returncode == 0, res.stderr
     d = res.json()
     _plan_doc_is_consistent(d)
-    assert not d["feasible"] and d["verdict"] == "NO-GO"
-    assert "landing_load" in d["binding_counts"]
-    # the planner starts from the file's plan: never worse than it
-    assert d["objective_margin"] >= -0.2
+    assert d["feasible"] and d["verdict"] in ("GO", "CAUTION")
+    assert d["objective_margin"] >= 0.0  # the nominal plan and its jittered copies pass
+    assert {c["id"]: c for c in d["checks"]}["shift_window"]["ok"]
+    assert d["bands"] and d["robustness"]["n"] == 32
 
 
 def test_car_plan_refuses_the_old_search_grid(tmp_path):

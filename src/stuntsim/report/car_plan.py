@@ -167,8 +167,6 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
         bt.add_column("plan", justify="right")
         bt.add_column("works from", justify="right")
         bt.add_column("to", justify="right")
-        bt.add_column("just below: fails / where the car goes (keep crew out)")
-        bt.add_column("just above: fails / where the car goes (keep crew out)")
         for b in out.bands:
             key = b.param.key
             bt.add_row(
@@ -176,10 +174,20 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
                 _fmt(key, b.band.value),
                 _fmt(key, b.band.lo_ok),
                 _fmt(key, b.band.hi_ok),
-                escape(_outside_text(key, b.below, edge)),
-                escape(_outside_text(key, b.above, edge)),
             )
         console.print(bt)
+        console.print(
+            "[bold]Just outside each band[/] (what fails, and where the car goes: keep crew "
+            "and cameras out of these zones):"
+        )
+        for b in out.bands:
+            key = b.param.key
+            for word, o in (("low", b.below), ("high", b.above)):
+                if o is not None:
+                    console.print(
+                        f"  {escape(b.param.label)}, too {word}: "
+                        f"{escape(_outside_text(key, o, edge))}"
+                    )
     r = out.robustness
     if r.get("n"):
         lo, hi = r["p_go_ci"]
