@@ -757,7 +757,9 @@ class _CanopyLevel:
 
     __slots__ = ("dre", "drn", "inv_wd", "r_rem", "u", "umin", "we", "wn", "z")
 
-    def __init__(self, p: JumpBatch, air: AirTable, c: _Block, z: np.ndarray, z_aim) -> None:
+    def __init__(
+        self, p: JumpBatch, air: AirTable, c: _Block, z: np.ndarray, z_aim, d_aim=None
+    ) -> None:
         i, f = air.index(z)
         sig = air.lerp(air.sig, i, f)
         we, wn = _wind(air, c, i, f)
@@ -774,8 +776,10 @@ class _CanopyLevel:
             # through its own wind. D_rem is taken down to the aim level z_aim.
             k = p.drift_w0 / c.w0
             dz, de, dn = p.drift_z, p.drift_e, p.drift_n
-            self.dre = k * (np.interp(z, dz, de) - np.interp(z_aim, dz, de))
-            self.drn = k * (np.interp(z, dz, dn) - np.interp(z_aim, dz, dn))
+            if d_aim is None:  # the drift table at the aim level
+                d_aim = (np.interp(z_aim, dz, de), np.interp(z_aim, dz, dn))
+            self.dre = k * (np.interp(z, dz, de) - d_aim[0])
+            self.drn = k * (np.interp(z, dz, dn) - d_aim[1])
             self.r_rem = np.maximum(c.u0 / c.w0 * (z - z_aim), 2.0)
 
 
@@ -823,8 +827,10 @@ def _aims(p: JumpBatch, z: np.ndarray):
     lv = np.asarray((*p.pattern_levels, p.ground))
     pe = np.array([q[0] for q in p.pattern_points] + [p.target_east])
     pn = np.array([q[1] for q in p.pattern_points] + [p.target_north])
+    de = np.interp(lv, p.drift_z, p.drift_e)
+    dn = np.interp(lv, p.drift_z, p.drift_n)
     k = np.count_nonzero(z[:, None] <= lv[None, :3] + 1e-6, axis=1)
-    return lv[k], pe[k], pn[k]
+    return lv[k], pe[k], pn[k], (de[k], dn[k])
 
 
 def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
@@ -842,7 +848,9 @@ def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Reco
     ae_ = an_ = None
     za_prev: np.ndarray | None = None
     got = _aims(p, z)
-    lv0 = _CanopyLevel(p, air, c, z, ground if got is None else got[0])
+    lv0 = _CanopyLevel(
+        p, air, c, z, ground if got is None else got[0], None if got is None else got[3]
+    )
     steps = 0
     while idx.size:
         steps += 1
@@ -852,16 +860,23 @@ def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Reco
         # ground
         ds = np.minimum(DZ_CANOPY, z - ground)
         za: np.ndarray | float = ground
+        d_aim = None
         fin = None
         if target:
             # the pursuit law's gain grows as 1/(z - z_aim): approach the aim level in steps of
             # at most a fraction of the height left, then take the last one down to it
             got = _aims(p, z)
             if got is not None:
-                za, ae_, an_ = got
-                if za_prev is None or np.any(za != za_prev):
+                za, ae_, an_, d_aim = got
+                if za_prev is not None:
                     # a new leg starts where the last one ended: its aim level changes there
-                    lv0 = _CanopyLevel(p, air, c, z, za)
+                    ch = np.flatnonzero(za != za_prev)
+                    if ch.size:
+                        part = _CanopyLevel(
+                            p, air, _sub(c, ch), z[ch], za[ch], (d_aim[0][ch], d_aim[1][ch])
+                        )
+                        for name in ("dre", "drn", "r_rem"):
+                            getattr(lv0, name)[ch] = getattr(part, name)
                 za_prev = za
             if p.final_heading is not None:
                 fin = z <= ground + p.final_agl + 1e-6
@@ -881,8 +896,8 @@ def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Reco
         last = ds >= z - ground - 1e-9
         zm = z - 0.5 * ds
         z1 = np.where(last, ground, z - ds)
-        lvm = _CanopyLevel(p, air, c, zm, za)
-        lv1 = _CanopyLevel(p, air, c, z1, za)
+        lvm = _CanopyLevel(p, air, c, zm, za, d_aim)
+        lv1 = _CanopyLevel(p, air, c, z1, za, d_aim)
         v1e, v1n = _canopy_vh(p, lv0, e, n, ae_, an_, fin)
         if rec is not None and idx[0] == 0:
             rec.add(
