@@ -215,8 +215,8 @@ def build_planner(model: Any, plan: CarPlan, path: Any) -> PlannerSpec:
                 path, field_h, "needs a ramp in the ground (a section with a ramp height)"
             )
         lo, hi = float(rng_h[0]), float(rng_h[1])
-        if not hi > lo or lo < 0.0:
-            raise ScenarioError(path, field_h, "give [low, high] with 0 <= low < high")
+        if not hi > lo:
+            raise ScenarioError(path, field_h, "give [low, high] with low < high")
         where, current = found
 
         def rebuild(h: float, where: tuple[Any, ...] = where) -> CarPlan:
