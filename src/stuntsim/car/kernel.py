@@ -295,8 +295,11 @@ def _tyre(kappa: float, alpha: float, fz: float, p: np.ndarray) -> tuple[float, 
 
 
 @njit(cache=True)
-def _interp_key(t: float, T: np.ndarray, V: np.ndarray, stepped: bool, t_shift: float) -> float:
-    """DriverBatch._interp for one channel: keys T (K,) (+ t_shift), values V (K,)."""
+def _interp_key(
+    t: float, T: np.ndarray, V: np.ndarray, stepped: bool, t_shift: float, v_first: float
+) -> float:
+    """DriverBatch._interp for one channel: keys T (K,) (+ t_shift), values V (K,), the first
+    key's value replaced by ``v_first`` (the value held when a trigger fired)."""
     K = T.shape[0]
     cnt = 0
     for k in range(K):
@@ -306,8 +309,8 @@ def _interp_key(t: float, T: np.ndarray, V: np.ndarray, stepped: bool, t_shift: 
     i1 = min(cnt, K - 1)
     t0 = T[i0] + t_shift
     t1 = T[i1] + t_shift
-    v0 = V[i0]
-    v1 = V[i1]
+    v0 = v_first if i0 == 0 else V[i0]
+    v1 = v_first if i1 == 0 else V[i1]
     if stepped:
         return v0
     frac = 0.0
@@ -328,20 +331,21 @@ def _inputs(
     hold: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    """DriverBatch.values for one car: channel values at t into ``out`` (C,)."""
+    """DriverBatch.values for one car: channel values at t into ``out`` (C,). A later trigger
+    group overrides an earlier one on the channels it keys, so each channel is evaluated once,
+    from the last fired group that keys it (or the timed group)."""
     G_ = T.shape[0]
     C = T.shape[1]
     for c in range(C):
-        out[c] = _interp_key(t, T[0, c], V[0, c], c == 5, 0.0)
-    for g in range(1, G_):
-        if not fired[g]:
-            continue
-        for c in range(C):
-            if keyed[g, c]:
-                v0 = V[g, c, 0]
-                V[g, c, 0] = hold[g, c]
-                out[c] = _interp_key(t, T[g, c], V[g, c], c == 5, t_fire[g])
-                V[g, c, 0] = v0
+        g_use = 0
+        for g in range(G_ - 1, 0, -1):
+            if fired[g] and keyed[g, c]:
+                g_use = g
+                break
+        if g_use == 0:
+            out[c] = _interp_key(t, T[0, c], V[0, c], c == 5, 0.0, V[0, c, 0])
+        else:
+            out[c] = _interp_key(t, T[g_use, c], V[g_use, c], c == 5, t_fire[g_use], hold[g_use, c])
 
 
 @njit(cache=True)
