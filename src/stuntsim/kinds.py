@@ -180,19 +180,6 @@ class StuntKind(Generic[ModelT, PlanT, ResultT]):
     def title(self, result: ResultT) -> str:
         return result.name or self.name
 
-    # Delegations kept for callers that predate the presenter field.
-    def to_json(self, result: ResultT) -> dict[str, Any]:
-        return self.presenter.to_json(result)
-
-    def trajectory(self, result: ResultT) -> Mapping[str, Any]:
-        return self.presenter.trajectory(result)
-
-    def summary(self, result: ResultT, console: Any, display: Display) -> None:
-        self.presenter.summary(result, console, display)
-
-    def report_sections(self, result: ResultT, display: Display) -> list[Any]:
-        return list(self.presenter.report_sections(result, display))
-
 
 @dataclass(frozen=True)
 class KindEntry:
