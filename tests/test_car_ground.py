@@ -185,3 +185,44 @@ def test_oblique_approach_drops_one_front_wheel_first():
     # 0.31 m arc and unloads through its own spring; once the left wheel has dropped the car
     # rolls onto the right one, which then keeps its load a little longer
     assert drop[1] - drop[0] == pytest.approx(dt_expect, rel=0.10)
+
+
+def test_scenario_with_ramp_profile_and_surface_runs_and_bad_input_is_one_line(tmp_path):
+    """Through the command line: a surveyed profile with a landing ramp on stone runs; a bad
+    CSV row, a ramp on flat ground and a profile given with risers are one-line errors."""
+    from car_reference import STAIRS_TOML
+
+    from conftest import assert_clean_error, run_cli
+
+    rows = "".join(
+        f"{0.32 * k:.2f},{-0.16 * k:.2f}\n{0.32 * k:.2f},{-0.16 * (k + 1):.2f}\n" for k in range(30)
+    )
+    (tmp_path / "steps.csv").write_text("distance_m,height_m\n" + rows)
+    surveyed = STAIRS_TOML.replace(
+        'riser = "0.16 m"\ntread = "0.32 m"\nsteps = 30\n', 'profile = "steps.csv"\n'
+    )
+    extra = (
+        '\n[surface]\ntype = "stone_dry"\n\n[[ramp]]\nposition = "30 m"\nlength = "3.2 m"\n'
+        'height = "-1.6 m"\nbase = "0 m"\n'
+    )
+    good = tmp_path / "good.toml"
+    good.write_text(surveyed.replace('[sim]\nduration = "6 s"', '[sim]\nduration = "1 s"') + extra)
+    res = run_cli("run", good, "--json")
+    assert res.returncode == 0, res.stderr
+    import json
+
+    doc = json.loads(res.stdout)
+    assert doc["surface"] == "stone_dry"
+    assert "surveyed profile steps.csv" in doc["ground"] and "ramp" in doc["ground"]
+    (tmp_path / "steps.csv").write_text("distance_m,height_m\n0,0\n0.32,oops\n")
+    assert_clean_error(run_cli("run", good), "steps.csv", "line 3")
+    flat = tmp_path / "flat.toml"
+    flat.write_text(
+        STAIRS_TOML[: STAIRS_TOML.index("[stairs]")]
+        + STAIRS_TOML[STAIRS_TOML.index("[start]") :]
+        + extra
+    )
+    assert_clean_error(run_cli("run", flat), "ramp")
+    both = tmp_path / "both.toml"
+    both.write_text(STAIRS_TOML.replace("steps = 30\n", 'steps = 30\nprofile = "steps.csv"\n'))
+    assert_clean_error(run_cli("run", both), "stairs.profile")

@@ -480,7 +480,8 @@ def pitch(run: CarRun) -> CheckBatch:
 def wall_clearance(run: CarRun) -> CheckBatch:
     """Closest approach of the car's outline corners to a side wall along the stairs.
 
-    Value: min clearance (m; +inf = never alongside the walls); limit ``targets.wall_margin``.
+    Value: min clearance (m; NaN, with no limit, when never alongside the walls); limit
+    ``targets.wall_margin``.
     Margin (clearance - margin) / max(margin, 0.1 m).
     """
     m = run.plan.targets.wall_margin
@@ -509,8 +510,8 @@ def wall_clearance(run: CarRun) -> CheckBatch:
         id="wall_clearance",
         ok=ok,
         margin=margin,
-        value=cmin,
-        limit=np.full(run.B, m),
+        value=np.where(np.isfinite(cmin), cmin, np.nan),
+        limit=np.where(np.isfinite(cmin), m, np.nan),  # no wall alongside: not applicable
         unit="m",
         source=SRC_WALL,
         severity="fail",
