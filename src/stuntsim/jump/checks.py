@@ -395,6 +395,15 @@ def landing_speed(f: Flight) -> CheckBatch:
     )
 
 
+def data_coverage(f: Flight) -> CheckBatch | None:
+    """Caution when the winds (or a sounding's temperatures) stop more than 1 500 ft below the
+    exit: above their top the wind is held constant (stuntsim.scenario.world.coverage_check,
+    FAA AC 00-45H level spacing). None for calm air and the standard atmosphere."""
+    from stuntsim.scenario.world import coverage_check
+
+    return coverage_check(f.plan.air, np.full(f.n, float(f.plan.exit_altitude)))
+
+
 FLIGHT_CHECKS: tuple[Callable[[Flight], CheckBatch | None], ...] = (
     ground_impact,
     opening_altitude,
@@ -403,6 +412,7 @@ FLIGHT_CHECKS: tuple[Callable[[Flight], CheckBatch | None], ...] = (
     landing_accuracy,
     surface_wind,
     landing_speed,
+    data_coverage,
 )
 FLIGHT_IDS = tuple(fn.__name__ for fn in FLIGHT_CHECKS)
 

@@ -49,13 +49,13 @@ class PositionStage(StrictModel):
 
 
 class JumperSection(StrictModel):
-    mass: Mass = Field(gt=0.0, le=400.0, description="all-up mass: jumper, rig, oxygen, load")
+    mass: Mass = Field(ge=35.0, le=400.0, description="all-up mass: jumper, rig, oxygen, load")
     position: Position | None = None
     positions: list[PositionStage] | None = Field(
         None, min_length=1, max_length=20, description="a sequence of body positions"
     )
-    drag_area: Area | None = Field(None, gt=0.0, le=20.0)
-    reference_area: Area | None = Field(None, gt=0.0, le=20.0)
+    drag_area: Area | None = Field(None, ge=0.05, le=20.0)  # ge: estimates, below any person
+    reference_area: Area | None = Field(None, ge=0.05, le=20.0)
     drag_coefficient: float | list[tuple[float, float]] | None = None
     glide_ratio: float | None = Field(None, ge=0.0, le=4.0)
     track_heading: Angle | None = None

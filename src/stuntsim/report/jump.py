@@ -118,7 +118,9 @@ def summary(res: Any, console: Any, d: Any) -> None:
     from rich.table import Table
 
     plan = res.plan
-    console.print(f"[bold]{res.name}[/]  —  jump  " + verdict_line(res.checks))
+    from rich.markup import escape
+
+    console.print(f"[bold]{escape(res.name)}[/]  —  jump  " + verdict_line(res.checks))
     if plan.scenario.description:
         console.print(plan.scenario.description)
     rows = [
