@@ -347,3 +347,34 @@ def test_non_finite_guards():
     guard_physical({"t_s": t, "wall_clearance_m": np.array([np.nan, 1.0, np.nan])})
     guard_physical({"t_s": t, "ratio": np.array([np.nan, np.inf, 1.0])})
     assert csv_text({"t_s": t, "x_m": np.array([1.0, np.nan, 2.0])}).splitlines()[2] == "0.5,"
+
+
+def test_unphysical_masses_are_refused_by_the_schema(capsys, tmp_path):
+    cases = [
+        (EXAMPLES / "sport-13500.toml", 'mass = "90 kg"', 'mass = "0.15 kg"', "jumper.mass"),
+        (EXAMPLES / "fallout-stairs.toml", "[vehicle]", '[vehicle]\nmass = "150 g"', "mass"),
+    ]
+    for src, old, new, field in cases:
+        text = src.read_text()
+        assert old in text
+        scen = tmp_path / src.name
+        scen.write_text(text.replace(old, new, 1))
+        rc, _, err = main(capsys, "run", scen)
+        line = one_line(err)
+        assert rc == 2 and field in line and "greater than or equal to" in line, line
+
+
+def test_winds_below_the_exit_is_a_caution_check(capsys, tmp_path):
+    import json
+
+    text = HAHO.read_text().replace(
+        '[[winds]]\naltitude = "24000 ft"\nfrom = "270 deg"\nspeed = "40 kt"\n', ""
+    )
+    scen = tmp_path / "low.toml"
+    scen.write_text(text)
+    rc, out, _ = main(capsys, "run", scen, "--json")
+    assert rc == 0
+    check = next(c for c in json.loads(out)["checks"] if c["id"] == "data_coverage")
+    assert not check["ok"] and check["severity"] == "caution"
+    assert check["value"] == pytest.approx(12_000 * 0.3048)
+    assert check["limit"] == pytest.approx((25_000 - 1_500) * 0.3048)
