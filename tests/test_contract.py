@@ -402,3 +402,19 @@ def test_the_command_line_and_the_registry_import_nothing_heavy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert proc.stdout.splitlines() == ["[]", "[]"], proc.stdout
+
+
+def test_the_envelope_comes_first_and_a_kind_cannot_overwrite_it(monkeypatch):
+    from stuntsim.report.envelope import envelope
+
+    plan = toy_kind.build_plan(
+        toy_kind.ToyScenario.model_validate(tomllib.loads(toy_kind.EXAMPLE)), Path("toy.toml")
+    )
+    result = toy_kind.KIND.simulate(plan)
+    monkeypatch.setattr(
+        toy_kind.ToyPresenter, "to_json", lambda self, r: {"verdict": "GO!", "range_m": 1.0}
+    )
+    doc = envelope(toy_kind.KIND, result)
+    assert list(doc) == [*ENVELOPE_KEYS, "range_m"]
+    assert doc["verdict"] == "GO" and doc["kind"] == "toy" and doc["name"] == "toy ramp"
+    assert [c["id"] for c in doc["checks"]] == ["landing_zone", "touchdown_speed", "ramp_rating"]
