@@ -117,7 +117,7 @@ def write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "field", "fragment"),
     [
-        ('mass = "100 kg"', 'mass = "-5 kg"', "jumper.mass", "greater than 0"),
+        ('mass = "100 kg"', 'mass = "-5 kg"', "jumper.mass", "greater than or equal to 35"),
         (
             'open_altitude = "4000 ft"',
             'open_altitude = "15000 ft"',

@@ -72,7 +72,7 @@ def dispersion(east: NDArray[Any], north: NDArray[Any]) -> dict[str, Any]:
     lam = np.maximum(lam, 0.0)
     major = vec[:, 1]
     azimuth = math.atan2(major[0], major[1]) % math.pi
-    coverage = math.nan
+    coverage: float | None = None  # None: a degenerate (line or point) spread
     if lam[0] > 0.0:
         inv = np.linalg.inv(cov)
         d2 = inv[0, 0] * dx * dx + 2.0 * inv[0, 1] * dx * dy + inv[1, 1] * dy * dy
