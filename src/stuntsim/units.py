@@ -250,6 +250,8 @@ _SYSTEMS: dict[str, dict[str, DisplayUnit]] = {
         "power": DisplayUnit("kW", 1000.0),
         "mass": DisplayUnit("kg", 1.0, digits=1),
         "area": DisplayUnit("m²", 1.0, digits=3),
+        "angle": DisplayUnit("°", math.pi / 180.0, digits=1),
+        "time": DisplayUnit("s", 1.0, digits=2),
     },
     "imperial": {
         "altitude": DisplayUnit("ft", FT),
@@ -262,6 +264,8 @@ _SYSTEMS: dict[str, dict[str, DisplayUnit]] = {
         "power": DisplayUnit("hp", HP),
         "mass": DisplayUnit("lb", LB, digits=1),
         "area": DisplayUnit("ft²", FT * FT, digits=2),
+        "angle": DisplayUnit("°", math.pi / 180.0, digits=1),
+        "time": DisplayUnit("s", 1.0, digits=2),
     },
     "aviation": {
         "altitude": DisplayUnit("ft", FT),
@@ -274,6 +278,8 @@ _SYSTEMS: dict[str, dict[str, DisplayUnit]] = {
         "power": DisplayUnit("shp", HP),
         "mass": DisplayUnit("lb", LB, digits=1),
         "area": DisplayUnit("ft²", FT * FT, digits=2),
+        "angle": DisplayUnit("°", math.pi / 180.0, digits=1),
+        "time": DisplayUnit("s", 1.0, digits=2),
     },
 }
 SYSTEMS = tuple(_SYSTEMS)
