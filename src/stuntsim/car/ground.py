@@ -6,7 +6,8 @@ such a profile and the stairs' walls; it is built from
 
 - the stairs of the scenario (:class:`stuntsim.car.stairs.Stairs`: level treads), and any
   number of **ramps**: a straight plank from ``position`` (north, m) over ``length`` metres,
-  starting at height ``base`` (default: the ground there) and rising by ``height`` (negative:
+  starting at height ``base`` (default: the ground there, the upper side at a riser, so a ramp
+  from the top nosing starts at the nosing) and rising by ``height`` (negative:
   falling). The ground is the higher of the ramp and what lies under it, so a kicker on the
   platform ends in a vertical drop, and a landing ramp over the first steps bridges their
   nosings;
@@ -162,22 +163,34 @@ class ProfileGround:
 
 
 def _merge_slivers(seg: np.ndarray) -> np.ndarray:
-    """Drop segments shorter than MIN_SEGMENT (their neighbour takes the span)."""
-    keep = [seg[0]]
+    """Drop segments shorter than MIN_SEGMENT (their neighbour takes the span), and join
+    neighbours that continue one straight line (a ramp laid over several treads)."""
+    keep = [seg[0].copy()]
     for row in seg[1:]:
+        prev = keep[-1]
         if row[1] - row[0] < MIN_SEGMENT and np.isfinite(row[1]):
-            keep[-1] = keep[-1].copy()
-            keep[-1][1] = row[1]
+            prev[1] = row[1]
             continue
-        keep.append(row)
-    out = np.array(keep)
-    return out
+        end_h = prev[2] + (prev[3] * (prev[1] - prev[0]) if np.isfinite(prev[0]) else 0.0)
+        if np.isfinite(prev[0]) and row[3] == prev[3] and abs(row[2] - end_h) < 1e-9:
+            prev[1] = row[1]
+            continue
+        keep.append(row.copy())
+    return np.array(keep)
 
 
 def _height_at(seg: np.ndarray, y: float) -> float:
+    """The ground's top surface at ``y``: at a riser (a step in the profile) the upper side,
+    so a ramp starting at a nosing starts at the nosing's height."""
     i = int(np.clip(np.searchsorted(seg[:, 0], y, side="right") - 1, 0, len(seg) - 1))
-    a, _, z0, s = seg[i]
-    return float(z0 + (s * (y - a) if math.isfinite(a) else 0.0))
+    out = -math.inf
+    for j in (i - 1, i):
+        if j < 0:
+            continue
+        a, b, z0, s = seg[j]
+        if a <= y <= b:
+            out = max(out, float(z0 + (s * (y - a) if math.isfinite(a) else 0.0)))
+    return out
 
 
 def with_ramp(seg: np.ndarray, ramp: Ramp) -> np.ndarray:
