@@ -96,6 +96,9 @@ def test_landing_ramp_bridges_the_nosings():
     expect = (y - 5.0) * slope + R * np.sqrt(1.0 + slope**2) - R
     assert h == pytest.approx(expect, abs=1e-12)
     assert s == pytest.approx(np.full(3, slope), abs=1e-12)
+    # a ramp from the top nosing without a base starts at the nosing (the riser's upper side)
+    h_default, _ = _ground(stairs, replace(ramp, base=None)).envelope(np.zeros(3), y, R)
+    assert h_default == pytest.approx(h, abs=1e-12)
     # without the ramp the wheel would ride the nosings (a different, lower height)
     h0, _ = stairs.envelope(np.zeros(3), y, R)
     assert np.all(h > h0)
