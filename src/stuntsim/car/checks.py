@@ -35,7 +35,7 @@ SRC_LTR = (
 )
 SRC_LANDING = (
     "Brown, Robertson & Serpento, Motor Vehicle Structures (Butterworth-Heinemann 2002), "
-    "§2.4: vertical bump loads 2-3 x static; the upper factor 3 per wheel and per axle is the "
+    "§2.4.3: vertical bump loads 2-3 x static; the upper factor 3 per wheel and per axle is the "
     "limit (scenario targets.landing_g)"
 )
 SRC_TURN = "the stunt: the car ends pointing down the steps (target heading) within a tolerance"
