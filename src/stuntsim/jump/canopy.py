@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from stuntsim.units import G0
 
@@ -69,7 +70,7 @@ class Canopy:
     min_forward_speed: float = 5.0  # m/s at sea level: the canopy never flies slower
     opening_reference_speed: float = OPENING_REFERENCE_SPEED  # m/s true airspeed
 
-    def opening_time_at(self, airspeed):
+    def opening_time_at(self, airspeed: Any) -> Any:
         """Opening (fill) time at a deployment airspeed v: constant fill distance,
         t = n D0 / v (Knacke, Parachute Recovery Systems Design Manual, NWC TP 6575, 1991,
         section 5), so t(v) = opening_time * v_ref / v; floored at 0.2 s."""
@@ -130,7 +131,13 @@ PATTERN_SOURCE = (
 
 
 def pattern_for(
-    atmosphere, wind, canopy: Canopy, z_ground: float, heights_agl, turns: str, fallback: float
+    atmosphere: Any,
+    wind: Any,
+    canopy: Canopy,
+    z_ground: float,
+    heights_agl: Any,
+    turns: str,
+    fallback: float,
 ) -> Pattern:
     """The pattern of ``heights_agl`` (downwind, base, final) in the forecast ``wind``: final
     into the surface wind (``fallback`` heading in calm air), turns to the left or right."""
@@ -168,7 +175,9 @@ def pattern_for(
     )
 
 
-def drift_table(atmosphere, wind, w0: float, z_ground: float, z_top: float, n: int = 2001):
+def drift_table(
+    atmosphere: Any, wind: Any, w0: float, z_ground: float, z_top: float, n: int = 2001
+) -> Any:
     """Wind drift still to come under canopy, D_rem(z) = integral from z_ground to z of
     w_vec(z') / (w0 sqrt(rho0/rho(z'))) dz', on ``n`` altitudes from the ground to z_top
     (cumulative trapezoid). Returns (z, east, north) arrays."""
@@ -181,7 +190,7 @@ def drift_table(atmosphere, wind, w0: float, z_ground: float, z_top: float, n: i
     we, wn = wind.at(z)
     dz = np.diff(z)
 
-    def cum(f):
+    def cum(f: Any) -> Any:
         return np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * dz)])
 
     return z, cum(we * inv_w), cum(wn * inv_w)

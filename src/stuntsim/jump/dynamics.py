@@ -34,6 +34,7 @@ point (tests/test_integrator_accuracy.py, tests/test_montecarlo.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -185,7 +186,7 @@ LIFT_DEGENERATE = 1e-6
 """|h - (h.e) e| below which the lift direction takes its limit (see ``lift_limit``)."""
 
 
-def lift_limit(ee, en, ez, le, ln, lz, norm):
+def lift_limit(ee: Any, en: Any, ez: Any, le: Any, ln: Any, lz: Any, norm: Any) -> Any:
     """Where v_rel is (nearly) along the track heading h, h - (h.e)e vanishes and its direction
     is undefined; as the path bends down from there (e = cos g h - sin g e_up) the lift
     direction tends to e_up - (e_up.e) e, which is used instead."""
@@ -225,7 +226,7 @@ def aero_freefall(
     if opening_from is not None:
         s = np.clip((t - opening_from) / p.opening_time, 0.0, 1.0) ** p.opening_exponent
         cda = cda + (p.canopy_drag_area() - cda) * s
-        lift_ratio = 0.0
+        lift_ratio: Any = 0.0
     else:
         lift_ratio = lift_ratios(p)
         if drogue_on is not None:
@@ -256,7 +257,7 @@ def aero_freefall(
     return acc, load / G0
 
 
-def aim_of(p: JumpBatch, z: np.ndarray, leg: int | None = None):
+def aim_of(p: JumpBatch, z: np.ndarray, leg: int | None = None) -> Any:
     """("target" steering) the aim level and point: the next checkpoint of the landing pattern
     below z (entry, base turn, final turn) or the target on the ground; ``leg`` (0-3) forces
     the checkpoint (an integrator that stops on the pattern levels)."""
@@ -294,6 +295,7 @@ def canopy_velocity(p: JumpBatch, y: np.ndarray, leg: int | None = None) -> np.n
         z_aim, aim_e, aim_n = aim_of(p, z, leg)
         k = p.drift_w0 / p.canopy_w0  # D_rem and R_rem scale as 1/w0
         dz, de, dn = p.drift_z, p.drift_e, p.drift_n
+        assert dz is not None and de is not None and dn is not None
         need_e = aim_e - y[:, 0] - k * (np.interp(z, dz, de) - np.interp(z_aim, dz, de))
         need_n = aim_n - y[:, 1] - k * (np.interp(z, dz, dn) - np.interp(z_aim, dz, dn))
         # floor of 2 m of air range: below it N/R_rem is rounding noise at the aim level
@@ -320,7 +322,9 @@ def canopy_velocity(p: JumpBatch, y: np.ndarray, leg: int | None = None) -> np.n
     return out
 
 
-def freefall_rhs(p: JumpBatch, drogue_on: np.ndarray | None, opening_from: np.ndarray | None):
+def freefall_rhs(
+    p: JumpBatch, drogue_on: np.ndarray | None, opening_from: np.ndarray | None
+) -> Any:
     """f(t, y) for freefall (or opening when ``opening_from`` is given)."""
 
     def f(t: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -333,7 +337,7 @@ def freefall_rhs(p: JumpBatch, drogue_on: np.ndarray | None, opening_from: np.nd
     return f
 
 
-def canopy_rhs(p: JumpBatch, leg: int | None = None):
+def canopy_rhs(p: JumpBatch, leg: int | None = None) -> Any:
     """f(t, y) for canopy flight: positions follow the kinematic velocity; v is not a state
     there (its derivative is zero; the kernel overwrites it with the kinematic velocity)."""
 

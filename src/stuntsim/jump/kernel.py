@@ -57,6 +57,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -128,7 +129,7 @@ class JumpOutcome:
         nan3 = np.full((n, 3), np.nan)
         return cls(
             n=n,
-            **{
+            **{  # type: ignore[arg-type]
                 k: (nan3.copy() if k.endswith(("_pos", "_vel")) else nan.copy())
                 for k in (
                     "exit_t exit_pos exit_vel deploy_t deploy_pos deploy_vel open_t open_pos "
@@ -159,7 +160,7 @@ class AirTable:
     atmosphere table does.
     """
 
-    def __init__(self, atmosphere, wind) -> None:
+    def __init__(self, atmosphere: Any, wind: Any) -> None:
         sub = max(1, math.ceil(atmosphere.dz / TABLE_DZ - 1e-9))
         self.dz = atmosphere.dz / sub
         self.z0 = float(atmosphere.z0)
@@ -206,7 +207,7 @@ def _pair(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _TABLES: list[tuple[object, object, AirTable]] = []
 
 
-def air_table(atmosphere, wind) -> AirTable:
+def air_table(atmosphere: Any, wind: Any) -> AirTable:
     """The (cached) table of an atmosphere and wind profile; identity-keyed, a few kept."""
     for atm, w, tab in _TABLES:
         if atm is atmosphere and w is wind:
@@ -227,6 +228,12 @@ class _Block:
 
     def __init__(self, **arrays: np.ndarray | None) -> None:
         self.__dict__.update(arrays)
+
+    def __getattr__(self, name: str) -> Any:  # the arrays set in __init__ (typing only)
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
 
     def keep(self, sel: np.ndarray) -> None:
         for k, v in list(self.__dict__.items()):
@@ -300,7 +307,7 @@ def _constants(p: JumpBatch, sl: slice, air: AirTable) -> _Block:
 # =============================================================================================
 
 
-def _wind(air: AirTable, c: _Block, i: np.ndarray, f: np.ndarray):
+def _wind(air: AirTable, c: _Block, i: np.ndarray, f: np.ndarray) -> Any:
     """Per-sample wind (east, north) at table position (i, f): dynamics.wind_at."""
     if c.ke is not None:
         j = air.wj.take(i)
@@ -321,7 +328,7 @@ def _wind(air: AirTable, c: _Block, i: np.ndarray, f: np.ndarray):
 class _Law:
     """Drag coefficient of one phase: freefall (with drogue and lift) or opening (blend)."""
 
-    def __init__(self, p: JumpBatch, c: _Block, drogue_on=None, t_dep=None) -> None:
+    def __init__(self, p: JumpBatch, c: _Block, drogue_on: Any = None, t_dep: Any = None) -> None:
         self.p = p
         self.c = c
         self.table = None if p.drag.is_constant else (p.drag.mach, p.drag.cda)
@@ -358,7 +365,9 @@ class _Law:
             k = k + (c.kcan - k) * s
         return k
 
-    def acc(self, air: AirTable, z, ve, vn, vu, k, s, aux: bool = False):
+    def acc(
+        self, air: AirTable, z: Any, ve: Any, vn: Any, vu: Any, k: Any, s: Any, aux: bool = False
+    ) -> Any:
         """Acceleration (east, north, up) and, with ``aux``, (|v_rel|, a, load in g)."""
         c = self.c
         i, f = air.index(z)
@@ -374,7 +383,9 @@ class _Law:
             if self.c.kc is not None and self.p.drag.is_constant:
                 k = self.c.kc
             else:
-                k = c.kh * np.interp(mach, self.table[0], self.table[1])
+                tab = self.table
+                assert tab is not None
+                k = c.kh * np.interp(mach, tab[0], tab[1])
             if self.add is not None:
                 k = k + self.add
             if self.drogue_table is not None:
@@ -412,7 +423,9 @@ class _Law:
         return ae, an, au, (sp, a, load)
 
 
-def _rk4(air: AirTable, law: _Law, t, z, ve, vn, vu, h, aux: bool = False):
+def _rk4(
+    air: AirTable, law: _Law, t: Any, z: Any, ve: Any, vn: Any, vu: Any, h: Any, aux: bool = False
+) -> Any:
     """One RK4 step of the point-mass equations (positions enter only through z).
 
     Returns the increments (de, dn, dz, dve, dvn, dvu), the auxiliaries at the start and the
@@ -450,7 +463,19 @@ def _rk4(air: AirTable, law: _Law, t, z, ve, vn, vu, h, aux: bool = False):
     )
 
 
-def _to_level(air, law: _Law, t, z, ve, vn, vu, h, z1, vu1, level):
+def _to_level(
+    air: Any,
+    law: _Law,
+    t: Any,
+    z: Any,
+    ve: Any,
+    vn: Any,
+    vu: Any,
+    h: Any,
+    z1: Any,
+    vu1: Any,
+    level: Any,
+) -> Any:
     """Step size that puts z on ``level`` (the full step h crossed it) and the state there.
 
     First guess: the root of the cubic Hermite interpolant of z over the step (Newton on the
@@ -490,7 +515,7 @@ class _Recorder:
         self.enabled = enabled
         self.rows: list[tuple[float, np.ndarray, np.ndarray, np.ndarray | None, int]] = []
 
-    def add(self, t, pos, vel, acc, phase: int) -> None:
+    def add(self, t: Any, pos: Any, vel: Any, acc: Any, phase: int) -> None:
         self.rows.append(
             (
                 float(t),
@@ -551,7 +576,7 @@ class _Recorder:
 # =============================================================================================
 
 
-def _stage_tables(p: JumpBatch):
+def _stage_tables(p: JumpBatch) -> Any:
     """Per-stage arrays of the body-position sequence: CdA, L/D and the next stage's start
     (time after exit, altitude), padded so that index ``stage + 1`` always exists."""
     inf = math.inf
@@ -562,7 +587,14 @@ def _stage_tables(p: JumpBatch):
     return np.array(cda), np.array(gr), np.array(after), np.array(below)
 
 
-def _freefall(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
+def _freefall(
+    p: JumpBatch,
+    air: AirTable,
+    c: _Block,
+    out: JumpOutcome,
+    rec: _Recorder | None,
+    kc_deploy: np.ndarray | None = None,
+) -> Any:
     ground = p.ground
     idx = c.idx
     t = p.t0[idx].astype(float)
@@ -628,6 +660,8 @@ def _freefall(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Re
             out.deploy_pos[gi] = np.stack([e[done], n[done], z[done]], axis=1)
             out.deploy_vel[gi] = np.stack([ve[done], vn[done], vu[done]], axis=1)
             out.impact_freefall[idx[impact]] = True
+            if staged and kc_deploy is not None:
+                kc_deploy[gi] = c.kc[done]  # the drag of the stage flown at deployment
             if rec is not None and idx[0] == 0 and done[0]:
                 lw0 = _Law(p, _sub(c, np.array([0])), drogue_on=drogue_on[:1])
                 a0 = lw0.acc(air, z[:1], ve[:1], vn[:1], vu[:1], lw0.k_const(None), None)
@@ -644,7 +678,9 @@ def _sub(c: _Block, sel: np.ndarray) -> _Block:
     return b
 
 
-def _track(out: JumpOutcome, idx, t, e, n, z, ve, vn, vu, x) -> None:
+def _track(
+    out: JumpOutcome, idx: Any, t: Any, e: Any, n: Any, z: Any, ve: Any, vn: Any, vu: Any, x: Any
+) -> None:
     """Running maxima of ground speed and Mach at step points."""
     speed = np.sqrt(ve * ve + vn * vn + vu * vu)
     better = ~(speed <= out.max_speed[idx])  # NaN-safe: the first value always wins
@@ -658,7 +694,9 @@ def _track(out: JumpOutcome, idx, t, e, n, z, ve, vn, vu, x) -> None:
     out.max_mach[idx] = np.fmax(out.max_mach[idx], sp / a)
 
 
-def _opening(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
+def _opening(
+    p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None
+) -> Any:
     ground = p.ground
     idx = c.idx
     t = out.deploy_t[idx].copy()
@@ -732,7 +770,7 @@ def _opening(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Rec
         out.open_vel[idx] = np.stack([ve, vn, vu], axis=1)
 
 
-def _peak(out: JumpOutcome, gi, loads: np.ndarray, t_dep, h) -> None:
+def _peak(out: JumpOutcome, gi: Any, loads: np.ndarray, t_dep: Any, h: Any) -> None:
     """Peak opening load: the largest sample, refined by the parabola through its neighbours
     (vertex of the quadratic through three equally spaced samples)."""
     jm = np.argmax(loads, axis=1)
@@ -756,9 +794,18 @@ class _CanopyLevel:
     """Everything at one altitude that the canopy law needs (shared by the stages there)."""
 
     __slots__ = ("dre", "drn", "inv_wd", "r_rem", "u", "umin", "we", "wn", "z")
+    dre: Any
+    drn: Any
+    inv_wd: Any
+    r_rem: Any
+    u: Any
+    umin: Any
+    we: Any
+    wn: Any
+    z: Any
 
     def __init__(
-        self, p: JumpBatch, air: AirTable, c: _Block, z: np.ndarray, z_aim, d_aim=None
+        self, p: JumpBatch, air: AirTable, c: _Block, z: np.ndarray, z_aim: Any, d_aim: Any = None
     ) -> None:
         i, f = air.index(z)
         sig = air.lerp(air.sig, i, f)
@@ -775,7 +822,7 @@ class _CanopyLevel:
             # winds, unperturbed), scaled to their own canopy's descent rate; the sample flies
             # through its own wind. D_rem is taken down to the aim level z_aim.
             k = p.drift_w0 / c.w0
-            dz, de, dn = p.drift_z, p.drift_e, p.drift_n
+            dz, de, dn = _drift(p)
             if d_aim is None:  # the drift table at the aim level
                 d_aim = (np.interp(z_aim, dz, de), np.interp(z_aim, dz, dn))
             self.dre = k * (np.interp(z, dz, de) - d_aim[0])
@@ -783,7 +830,15 @@ class _CanopyLevel:
             self.r_rem = np.maximum(c.u0 / c.w0 * (z - z_aim), 2.0)
 
 
-def _canopy_vh(p: JumpBatch, lv: _CanopyLevel, e, n, aim_e=None, aim_n=None, final=None):
+def _canopy_vh(
+    p: JumpBatch,
+    lv: _CanopyLevel,
+    e: Any,
+    n: Any,
+    aim_e: Any = None,
+    aim_n: Any = None,
+    final: Any = None,
+) -> Any:
     """Horizontal ground velocity under canopy (dynamics.canopy_velocity). ``aim_e/aim_n``
     ("target" steering): the point to reach at the aim level of ``lv`` (the next checkpoint of
     the landing pattern, or the target); ``final``: samples on the final leg."""
@@ -807,7 +862,7 @@ def _canopy_vh(p: JumpBatch, lv: _CanopyLevel, e, n, aim_e=None, aim_n=None, fin
     if final is not None and final.any():
         # final leg: straight in on the final heading, braking no slower than the slowest
         # flying airspeed, correcting across within the rest of the speed range (no turn back)
-        hd = p.final_heading
+        hd = float(p.final_heading or 0.0)
         he, hn = math.sin(hd), math.cos(hd)
         al = np.clip(u * (need_e * he + need_n * hn) / lv.r_rem, lv.umin, u)
         cr_max = np.sqrt(np.maximum(u * u - al * al, 0.0))
@@ -818,7 +873,14 @@ def _canopy_vh(p: JumpBatch, lv: _CanopyLevel, e, n, aim_e=None, aim_n=None, fin
     return we + ae, wn + an
 
 
-def _aims(p: JumpBatch, z: np.ndarray):
+def _drift(p: JumpBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The forecast drift table of a "target" batch (jump/plan.py always sets it)."""
+    if p.drift_z is None or p.drift_e is None or p.drift_n is None:
+        raise ValueError("target steering needs the drift table")
+    return p.drift_z, p.drift_e, p.drift_n
+
+
+def _aims(p: JumpBatch, z: np.ndarray) -> Any:
     """Aim level and point of a canopy step starting at z ("target" steering): the next
     checkpoint of the landing pattern below z (entry, base turn, final turn), then the
     target on the ground. Returns (z_aim, aim_east, aim_north) or None without a pattern."""
@@ -827,13 +889,14 @@ def _aims(p: JumpBatch, z: np.ndarray):
     lv = np.asarray((*p.pattern_levels, p.ground))
     pe = np.array([q[0] for q in p.pattern_points] + [p.target_east])
     pn = np.array([q[1] for q in p.pattern_points] + [p.target_north])
-    de = np.interp(lv, p.drift_z, p.drift_e)
-    dn = np.interp(lv, p.drift_z, p.drift_n)
+    dz, de_, dn_ = _drift(p)
+    de = np.interp(lv, dz, de_)
+    dn = np.interp(lv, dz, dn_)
     k = np.count_nonzero(z[:, None] <= lv[None, :3] + 1e-6, axis=1)
     return lv[k], pe[k], pn[k], (de[k], dn[k])
 
 
-def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None):
+def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None) -> Any:
     ground = p.ground
     idx = c.idx
     t = out.open_t[idx].copy()
@@ -859,7 +922,7 @@ def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Reco
         # step: at most DZ_CANOPY, ending on the next wind (or pattern) level below and on the
         # ground
         ds = np.minimum(DZ_CANOPY, z - ground)
-        za: np.ndarray | float = ground
+        za: Any = ground
         d_aim = None
         fin = None
         if target:
@@ -961,12 +1024,15 @@ def simulate_batch(p: JumpBatch, record: bool = False) -> JumpOutcome:
     out.exit_vel[:] = p.y0[:, 3:]
     air = air_table(p.atmosphere, p.wind)
     rec = _Recorder(True) if record and n > 0 else None
+    kc_deploy = np.full(n, np.nan) if p.stages else None
     for start in range(0, n, BLOCK):
         sl = slice(start, min(n, start + BLOCK))
         c = _constants(p, sl, air)
-        _freefall(p, air, _sub(c, np.arange(c.idx.size)), out, rec)
+        _freefall(p, air, _sub(c, np.arange(c.idx.size)), out, rec, kc_deploy)
         ok = ~out.impact_freefall[sl]
         c.keep(ok)
+        if c.stage is not None and kc_deploy is not None:
+            c.kc = kc_deploy[c.idx]  # the opening starts from the stage flown at deployment
         if c.idx.size:
             _opening(p, air, _sub(c, np.arange(c.idx.size)), out, rec)
             c.keep(~out.impact_opening[c.idx])

@@ -15,6 +15,6 @@ KIND: StuntKind[JumpScenario, JumpPlan, JumpResult] = StuntKind(
     model=JumpScenario,
     build=build_plan,
     simulate=simulate,
-    presenter=presenter,  # type: ignore[arg-type]
+    presenter=presenter,
     montecarlo=MONTECARLO,
 )

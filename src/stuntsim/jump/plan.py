@@ -289,7 +289,7 @@ def build_plan(s: JumpScenario, path: Path) -> JumpPlan:
         else:
             dmodel = DragModel.table(
                 float(dg.reference_area or 0.0),
-                [tuple(p) for p in dg.drag_coefficient or []],
+                [(float(a), float(b)) for a, b in dg.drag_coefficient or []],
                 "scenario drogue Cd(Mach)",
             )
         drogue = Drogue(float(dmodel.cda[0]), dg.deploy_time, dmodel)

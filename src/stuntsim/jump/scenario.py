@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -17,7 +17,7 @@ from stuntsim.scenario.common import AtmosphereSection, SiteSection, WindLayer
 from stuntsim.scenario.fields import Angle, Area, Length, Mass, Speed, StrictModel, Time
 
 Position = Literal["belly", "head_down", "sit", "track", "halo_belly"]
-assert set(Position.__args__) == set(BODY_POSITIONS)  # keep the schema and presets in step
+assert set(get_args(Position)) == set(BODY_POSITIONS)  # keep the schema and presets in step
 
 
 def check_cd_table(v: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -106,14 +106,14 @@ class SpotSolution:
         return d
 
 
-def _run(plan: JumpPlan, east: np.ndarray, north: np.ndarray, steering: str, **over):
+def _run(plan: JumpPlan, east: np.ndarray, north: np.ndarray, steering: str, **over: Any) -> Any:
     batch = nominal_batch(plan, len(east), **over)
     batch = replace(batch, steering=steering)
     batch = with_exit_state(batch, plan, east, north)
     return simulate_batch(batch), batch
 
 
-def _still_air_exit(plan: JumpPlan, east: float, north: float, steering: str):
+def _still_air_exit(plan: JumpPlan, east: float, north: float, steering: str) -> Any:
     """The same exit with zero airspeed (at rest in the air): isolates the forward throw."""
     batch = replace(nominal_batch(plan, 1), steering=steering)
     batch = with_exit_state(batch, replace(plan, aircraft_speed=0.0), east, north)
@@ -165,7 +165,7 @@ def classic_estimate(plan: JumpPlan, z_open: float) -> dict[str, float]:
     }
 
 
-def _stick(plan: JumpPlan, east: float, north: float, n: int, sep: float, steering: str):
+def _stick(plan: JumpPlan, east: float, north: float, n: int, sep: float, steering: str) -> Any:
     """Exits of a stick of ``n`` jumpers centred on the release point, ``sep`` s apart along the
     jump run at the aircraft's ground speed; returns (exits (n,2), landings (n,2))."""
     batch = nominal_batch(plan, 1)
@@ -180,7 +180,9 @@ def _stick(plan: JumpPlan, east: float, north: float, n: int, sep: float, steeri
     return exits, out.land_pos[:, :2]
 
 
-def solve_release(plan: JumpPlan, mode: str = "auto", jumpers: int = 1, separation: float = 1.0):
+def solve_release(
+    plan: JumpPlan, mode: str = "auto", jumpers: int = 1, separation: float = 1.0
+) -> Any:
     """Solve the release point of ``plan`` (target at the site origin).
 
     The exit is found with the full simulation and the canopy drifting with the wind (zero air

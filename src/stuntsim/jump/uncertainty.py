@@ -83,7 +83,7 @@ marked target; no published distribution was found. Set it for the jumper (``{ s
 # =============================================================================================
 
 
-def _amount_parser(kind: str, relative: str):
+def _amount_parser(kind: str, relative: str) -> Any:
     """``relative``: "no" (quantity only), "yes" (fraction only), "either"."""
 
     def parse(value: Any) -> tuple[float, bool]:
@@ -111,9 +111,15 @@ class _DistBase(StrictModel):
     """Shared checks: exactly one family; consistent units; ordered bounds; weights."""
 
     weights: list[float] | None = None
+    if TYPE_CHECKING:  # the fields each distribution model adds (see _dist)
+        sigma: Any  # tuple[float, bool] | None: (amount, is_percentage)
+        mean: Any
+        low: Any
+        high: Any
+        choice: Any  # list[tuple[float, bool]] | None
 
     @model_validator(mode="after")
-    def _family(self):
+    def _family(self) -> Any:
         fams = [
             getattr(self, "sigma", None) is not None,
             getattr(self, "low", None) is not None or getattr(self, "high", None) is not None,
@@ -178,7 +184,7 @@ class _DistBase(StrictModel):
         return vals[_choice_index(rng, len(vals), self.weights, shape)]
 
 
-def _choice_index(rng: np.random.Generator, k: int, weights, shape) -> np.ndarray:
+def _choice_index(rng: np.random.Generator, k: int, weights: Any, shape: Any) -> np.ndarray:
     if weights is None:
         return rng.integers(0, k, size=shape)
     p = np.asarray(weights, dtype=float)
@@ -194,7 +200,7 @@ def _dist(kind: str, relative: str, name: str, choice: bool = True) -> type[_Dis
         "high": (amount | None, None),
     }
     if choice:
-        fields["choice"] = (list[amount] | None, None)
+        fields["choice"] = (list[amount] | None, None)  # type: ignore[valid-type]
     from pydantic import create_model
 
     return create_model(name, __base__=_DistBase, **fields)
@@ -218,7 +224,7 @@ class PositionChoice(StrictModel):
     weights: list[float] | None = None
 
     @model_validator(mode="after")
-    def _weights(self):
+    def _weights(self) -> Any:
         if self.weights is not None:
             if len(self.weights) != len(self.choice):
                 raise ValueError(f"{len(self.weights)} weights for {len(self.choice)} choices")
@@ -445,7 +451,7 @@ def draws(
     return out
 
 
-def _apply(d, dev: np.ndarray, value0: float) -> np.ndarray:
+def _apply(d: Any, dev: np.ndarray, value0: float) -> np.ndarray:
     return value0 * (1.0 + dev) if d.relative else value0 + dev
 
 
@@ -473,6 +479,7 @@ def sample(
     cda0 = float(plan.drag.cda[0])
     scale = ones.copy()
     if "position" in dv:
+        assert unc.position is not None and plan.scenario.jumper.position is not None
         names = unc.position.choice
         nominal = BODY_POSITIONS[plan.scenario.jumper.position]
         ratio = np.array([BODY_POSITIONS[nm].drag_area() / nominal.drag_area() for nm in names])
@@ -486,6 +493,7 @@ def sample(
         inputs["position"] = np.asarray(names, dtype=object)[k]
     if "drag_area" in dv:
         d = unc.drag_area
+        assert d is not None
         scale = scale * ((1.0 + dv["drag_area"]) if d.relative else (1.0 + dv["drag_area"] / cda0))
     if "position" in dv or "drag_area" in dv:
         over["cda_scale"] = np.maximum(scale, FLOORS["cda_scale"])
@@ -546,6 +554,6 @@ def sample(
         arr = getattr(batch, key)
         if arr is not None:
             vals = np.degrees(arr) if "rotation" in key else arr
-            for k in range(arr.shape[1]):
-                inputs[f"{col}_{k}"] = vals[:, k]
+            for j in range(arr.shape[1]):
+                inputs[f"{col}_{j}"] = vals[:, j]
     return JumpSamples(batch, pe.copy(), pn.copy(), inputs)

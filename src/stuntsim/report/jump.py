@@ -196,7 +196,7 @@ def summary(res: Any, console: Any, d: Any) -> None:
 _PHASE_COLOURS = {"freefall": "#0969da", "opening": "#cf222e", "canopy": "#1a7f37"}
 
 
-def _by_phase(ax, x, y, phase) -> None:
+def _by_phase(ax: Any, x: Any, y: Any, phase: Any) -> None:
     for name, colour in _PHASE_COLOURS.items():
         m = phase == name
         if m.any():
