@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 EDGE_TOL_M = 1e-3  # m: an opening height within 1 mm of the minimum counts as on it
 SPEED_TOL = 1e-6  # m/s: rounding of equal speeds
 
-KINEMATICS_SOURCE = "stuntsim kinematics (the ground is reached before the canopy is open)"
+KINEMATICS_SOURCE = (
+    "the simulated descent: point-mass freefall and opening in the U.S. Standard Atmosphere "
+    "1976 (NOAA-S/T 76-1562), equations in docs/jump.md"
+)
 
 
 @dataclass(frozen=True)

@@ -398,3 +398,139 @@ def report_sections(res: Any, d: Any) -> list[Any]:
     ax2.grid(alpha=0.3)
     sections.append(Section(f"Wind profile ({wind.source})", figures=[fig]))
     return sections
+
+
+# --- Monte Carlo (the landing statistics of jump/montecarlo.py summarize()) --------------------
+
+
+def _pct(p: float | None, ci: Any = None) -> str:
+    if p is None:
+        return "—"
+    s = f"{100 * p:.1f} %"
+    if ci:
+        s += f"  (95 % CI {100 * ci[0]:.1f}–{100 * ci[1]:.1f} %)"
+    return s
+
+
+def _mc_rows(s: dict[str, Any], d: Any) -> list[tuple[str, str]]:
+    land = s.get("landing", {})
+    rows: list[tuple[str, str]] = []
+    if "cep50_m" in land:
+        e = land["ellipse95"]
+        rows += [
+            (
+                "mean landing point",
+                f"{d.fmt(abs(land['mean_east_m']), 'distance')} "
+                f"{'E' if land['mean_east_m'] >= 0 else 'W'}, "
+                f"{d.fmt(abs(land['mean_north_m']), 'distance')} "
+                f"{'N' if land['mean_north_m'] >= 0 else 'S'} of the target",
+            ),
+            (
+                "CEP50 / CEP90",
+                f"{d.fmt(land['cep50_m'], 'distance')} / {d.fmt(land['cep90_m'], 'distance')}",
+            ),
+            (
+                "95 % ellipse",
+                f"{d.fmt(e['semi_major_m'], 'distance')} x {d.fmt(e['semi_minor_m'], 'distance')},"
+                f" major axis {np.degrees(e['azimuth_rad']):.0f}° true",
+            ),
+        ]
+    if s.get("lz_radius_m") is not None:
+        rows.append(
+            (
+                f"in the {d.fmt(s['lz_radius_m'], 'distance')} landing zone",
+                _pct(s.get("p_in_lz"), s.get("p_in_lz_ci")),
+            )
+        )
+    rows.append(
+        (
+            "target reachable from the opening point",
+            _pct(s.get("p_target_reachable"), s.get("p_target_reachable_ci")),
+        )
+    )
+    op = s.get("opening", {})
+    if "cep50_m" in op:
+        r = op.get("reachable_radius_m", {}).get("quantiles", {})
+        rows.append(
+            (
+                "opening points",
+                f"CEP50 {d.fmt(op['cep50_m'], 'distance')}, CEP90 "
+                f"{d.fmt(op['cep90_m'], 'distance')}; reachable disc radius (median) "
+                f"{d.fmt(r.get('p50', float('nan')), 'distance')}",
+            )
+        )
+    dep = s.get("deploy_altitude_m", {}).get("quantiles")
+    if dep:
+        rows.append(
+            (
+                "deployment altitude p05 / p50 / p95",
+                " / ".join(d.fmt(dep[k], "altitude") for k in ("p05", "p50", "p95")) + " MSL",
+            )
+        )
+    return rows
+
+
+def mc_summary(plan: Any, stats: Any, console: Any, d: Any) -> None:
+    """The landing dispersion of a Monte Carlo run (after the generic summary)."""
+    console.print(
+        kv_table(
+            "Landing dispersion (the pilot steers on the forecast)", _mc_rows(stats.summary, d)
+        )
+    )
+
+
+def mc_report_sections(plan: Any, stats: Any, d: Any) -> list[Any]:
+    """The landing-dispersion section of the Monte Carlo report: table and scatter plot."""
+    from matplotlib.patches import Circle, Ellipse
+
+    from stuntsim.report.html import Section, new_figure, table_html
+
+    s = stats.summary
+    rows = [[k, v] for k, v in _mc_rows(s, d)]
+    fig = new_figure(6.5, 6.0)
+    ax = fig.subplots()
+    pe = np.asarray(s.get("plot", {}).get("landing_east_m", []), dtype=float)
+    pn = np.asarray(s.get("plot", {}).get("landing_north_m", []), dtype=float)
+    ax.plot(d.value(pe, "distance"), d.value(pn, "distance"), ".", ms=2, alpha=0.4,
+            color="#0969da", label=f"landings (first {pe.size:,})")  # fmt: skip
+    ax.plot([0], [0], marker="*", ms=14, color="#bf8700", ls="", label="target")
+    land = s.get("landing", {})
+    if "ellipse95" in land:
+        e = land["ellipse95"]
+        ax.add_patch(
+            Ellipse(
+                (
+                    d.value(land["mean_east_m"], "distance"),
+                    d.value(land["mean_north_m"], "distance"),
+                ),
+                2 * d.value(e["semi_major_m"], "distance"),
+                2 * d.value(e["semi_minor_m"], "distance"),
+                angle=90.0 - float(np.degrees(e["azimuth_rad"])),
+                fill=False, ec="#cf222e", label="95 % ellipse",
+            )
+        )  # fmt: skip
+    if s.get("lz_radius_m"):
+        ax.add_patch(
+            Circle(
+                (0, 0),
+                d.value(s["lz_radius_m"], "distance"),
+                fill=False,
+                ec="#bf8700",
+                ls=":",
+                label="landing zone",
+            )
+        )
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel(f"east ({d.label('distance')})")
+    ax.set_ylabel(f"north ({d.label('distance')})")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    return [
+        Section(
+            "Landing dispersion",
+            figures=[fig],
+            html=table_html(["", ""], rows),
+            note="The canopy pilot steers on the forecast winds while each sample flies its own "
+            "perturbed wind, and adds a landing error of their own (pilot_landing_error).",
+        )
+    ]
