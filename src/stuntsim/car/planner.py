@@ -58,7 +58,7 @@ FREE_LABELS = {
     "turn_in": "turn-in cone (lift, clutch down)",
     "steer": "steering amplitude",
     "countersteer": "countersteer cue (rotation)",
-    "clutch_up": "clutch up (after the last-10-degree cue)",
+    "clutch_up": "clutch-up delay (after its cue)",
     "ramp_height": "ramp height",
 }
 FREE_UNITS = {
@@ -702,6 +702,30 @@ def _cues(plan: CarPlan, spec: PlannerSpec, x: np.ndarray, result: Any) -> list[
         if len(i_c) and np.isfinite(edge):
             entry["distance_m"] = float(edge - xs[int(i_c[0]), 1])
         out.append(entry)
+    # a clutch-up on a cue of its own (the drop: a north threshold past the nosing)
+    up_groups = {k.group for k in plan.timeline.keyframes if k.tag == TAG_CLUTCH_UP}
+    drop_at = [
+        float(c.value)
+        for g, trig in enumerate(plan.timeline.triggers, start=1)
+        if g in up_groups
+        for c in trig.conditions
+        if c.variable == "north"
+    ]
+    if drop_at and np.isfinite(edge):
+        i_d = np.nonzero(xs[:, 1] >= drop_at[0])[0]
+        delay = by_key.get("clutch_up")
+        out.append(
+            {
+                "action": "the drop (rear wheels off the top nosing): first gear, clutch up"
+                + (f" {delay:.2f} s later" if delay is not None else ""),
+                "param": "clutch_up",
+                "distance_m": float(edge - drop_at[0]),
+                "t_s": float(t[int(i_d[0])]) if len(i_d) else None,
+            }
+        )
+        for c in out:
+            if "clutch_up_after_cue_s" in c:
+                c.pop("param", None)  # the band belongs to the drop's row
     return out
 
 

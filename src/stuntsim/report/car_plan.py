@@ -133,7 +133,8 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
     t.add_column("tolerance")
     band_by = {b.param.key: b for b in out.bands}
     for c in out.cues:
-        where = f"{c['distance_m']:.1f} m" if c.get("distance_m") is not None else ""
+        d = c.get("distance_m")
+        where = "" if d is None else (f"{d:.1f} m" if d >= 0 else f"{-d:.1f} m past")
         when = f"{c['t_s']:.2f} s" if c.get("t_s") is not None else ""
         tol = ""
         key = c.get("param")
@@ -145,8 +146,8 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
         if "clutch_up_after_cue_s" in c:
             a, e = c["clutch_up_after_cue_s"]
             tol = (
-                f"clutch up {a:.2f}-{e:.2f} s after the cue (the shift takes "
-                f"{c['shift_s']:.2f} s)" + (f"; planned {tol}" if tol else "")
+                f"the clutch may come up {a:.2f}-{e:.2f} s after this cue (the shift takes "
+                f"{c['shift_s']:.2f} s)" + (f"; the clutch-up delay works {tol}" if tol else "")
             )
             if "driven_wheels_off_s" in c:
                 u0, u1 = c["driven_wheels_off_s"]
@@ -226,19 +227,29 @@ def plan_summary(out: Any, console: Any, display: Any) -> None:
 
 
 def _outside_text(key: str, o: Any, edge: float | None) -> str:
+    """What fails just outside a band, where, and how far the car goes (the crew-free zone)."""
     if o is None:
         return "fine to the end of the range"
     fails = [c for c in o.failing if c.severity == "fail"]
-    what = ", ".join(c.id for c in fails) if fails else "(no fail check: bisection edge)"
-    txt = f"at {_fmt(key, o.value)}: {what}"
+    parts = []
+    for c in fails:
+        where = ""
+        at = c.at or {}
+        if "north_m" in at and edge is not None and math.isfinite(edge):
+            d = at["north_m"] - edge
+            side = "past" if d >= 0 else "before"
+            where = f" {abs(d):.1f} m {side} the nosing"
+            if "east_m" in at:
+                where += f", east {at['east_m']:+.1f} m"
+        elif "t_s" in at:
+            where = f" at {at['t_s']:.2f} s"
+        parts.append(c.id + (f" ({where.strip()})" if where else ""))
+    txt = f"at {_fmt(key, o.value)}: " + ("; ".join(parts) or "(no fail check: bisection edge)")
     if o.zone is not None:
         z = o.zone
-        txt += f"; car spans east {z['east_min_m']:+.1f} to {z['east_max_m']:+.1f} m"
-        if edge is not None:
-            txt += (
-                f", from {edge - z['north_min_m']:.1f} m before to "
-                f"{z['north_max_m'] - edge:.1f} m past the nosing"
-            )
+        txt += f"; the car covers east {z['east_min_m']:+.1f} to {z['east_max_m']:+.1f} m"
+        if edge is not None and math.isfinite(edge):
+            txt += f" and reaches {z['north_max_m'] - edge:.1f} m past the nosing"
     return txt
 
 
@@ -250,7 +261,8 @@ def plan_sections(out: Any) -> list[Any]:
 
     rows = []
     for c in out.cues:
-        where = f"{c['distance_m']:.1f} m" if c.get("distance_m") is not None else ""
+        d = c.get("distance_m")
+        where = "" if d is None else (f"{d:.1f} m" if d >= 0 else f"{-d:.1f} m past")
         when = f"{c['t_s']:.2f} s" if c.get("t_s") is not None else ""
         rows.append(f"<tr><td>{h(c['action'])}</td><td>{where}</td><td>{when}</td></tr>")
     cues = (
