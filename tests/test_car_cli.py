@@ -184,9 +184,11 @@ def test_car_plan_on_a_small_j_turn_names_what_binds(tmp_path):
     # the turn-in cone: north >= 9 m is 21 m before the 30 m nosing (one 4 ms record of travel)
     turn_in = next(c for c in d["cues"] if c.get("param") == "turn_in")
     assert turn_in["distance_m"] == pytest.approx(21.0, abs=0.1)
-    text = run_cli("car-plan", path)
+    report = tmp_path / "plan.html"
+    text = run_cli("car-plan", path, "--report", report)
     assert text.returncode == 0, text.stderr
     assert "The plan as the driver uses it" in text.stdout
+    assert "Planner: the plan as the driver uses it" in report.read_text(encoding="utf-8")
     if not d["feasible"]:
         top = max(d["binding_counts"], key=d["binding_counts"].get)
         assert "no GO plan found" in text.stdout and top in text.stdout
