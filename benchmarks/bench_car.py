@@ -8,7 +8,8 @@ the process's wall time, start-up and numba's cache load included. Both kernels 
 cores: the compiled one (numba, ``prange`` threads) and the numpy reference
 (stuntsim.car.dynamics, two worker processes, one block at a time each).
 
-    python benchmarks/bench_car.py            # both kernels, side by side, with the ratio
+    python benchmarks/bench_car.py            # both kernels, side by side, with the ratio,
+                                              # and `stuntsim mc` on the example
     python benchmarks/bench_car.py -n 4000    # more samples (the numpy path runs n / 8)
 
 Figures are printed, never asserted (docs/performance.md keeps the measured ones).
@@ -98,6 +99,21 @@ def measure(kernel: str, n: int, full: bool = False, seed: int = 1) -> tuple[flo
     return wall, cpu
 
 
+def measure_mc(n: int, seed: int = 1) -> tuple[float, float]:
+    """(wall s, CPU s) of ``stuntsim mc examples/fallout-stairs.toml -n N`` (local backend: 2
+    worker processes, one kernel thread each), the way a crew runs it."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    exe = Path(sys.executable).with_name("stuntsim")
+    cmd = [str(exe), "mc", str(EXAMPLE), "-n", str(n), "--seed", str(seed), "--workers", "2"]
+    subprocess.run([*cmd, "--json"], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=2048, help="samples for the compiled kernel")
@@ -115,6 +131,8 @@ def main() -> None:
         ("numba (2 threads)", a.n, *measure("numba", a.n)),
         ("numba, car errors too", a.n, *measure("numba", a.n, full=True)),
     ]
+    if "[uncertainty]" in EXAMPLE.read_text():
+        rows.append(("stuntsim mc (2 workers)", a.n, *measure_mc(a.n)))
     print("car: stairs example (examples/fallout-stairs.toml), its own step, whole process")
     print("  (driver timing and speed errors; 'car errors too' adds grip: each sample its own car)")
     print(

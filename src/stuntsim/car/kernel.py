@@ -442,7 +442,10 @@ def _forces(
         vden = max(abs(vcx), V_LOW)
         kap[i] = (x[20 + i] * R - vcx) / vden
         alp[i] = math.atan(vcy / vden)
-        fx_, fy_, dfx = _tyre(kap[i], alp[i], fz[i], ty[0 if i < 2 else 1])
+        if fz[i] > 0.0:
+            fx_, fy_, dfx = _tyre(kap[i], alp[i], fz[i], ty[0 if i < 2 else 1])
+        else:  # a wheel off the ground carries no force (the Magic Formula's D = mu F_z = 0)
+            fx_, fy_, dfx = 0.0, 0.0, 0.0
         fxw[i] = fx_
         fxb = fx_ * cd - fy_ * sd - fz[i] * slope[i] * c
         fyb = fx_ * sd + fy_ * cd + fz[i] * slope[i] * s
@@ -981,10 +984,15 @@ def run_batch(
     ``parallel``: one thread per core (else one thread: the Monte Carlo's workers are already
     one process per core)."""
     from stuntsim.car.samples import trigger_conditions
-    from stuntsim.car.simulate import vehicles
+    from stuntsim.car.simulate import sample_vehicle
 
     B = len(samples)
-    cars, which = vehicles(plan, samples)
+    # one car model per distinct (mass, CG height); the tyre's grip and cornering scales are
+    # per-sample columns of the tyre rows (the same products TyreParams.scaled forms)
+    key = np.column_stack([samples.mass_kg, samples.cg_height_m])
+    uniq, inverse = np.unique(key, axis=0, return_inverse=True)
+    which = np.asarray(inverse).reshape(-1)
+    cars = [sample_vehicle(plan, 1.0, 1.0, float(m), float(h)) for m, h in uniq]
     models = [CarModel(v, plan.ground, engine_running=plan.start.engine_running) for v in cars]
     packed = [model_params(m) for m in models]
     n_body = max(p[2].shape[0] for p in packed)
@@ -995,6 +1003,8 @@ def run_batch(
         nb = packed[j][2].shape[0]
         bp[b, :nb] = packed[j][2]
     ty = np.stack([packed[j][3] for j in which])
+    ty[:, :, 21] *= samples.mu_scale[:, None]
+    ty[:, :, 22] *= samples.cornering_scale[:, None]
     seg, min_len = ground_segments(plan.ground)
     veh = plan.vehicle
     eng_w = np.asarray(veh.engine.speed, dtype=float)
