@@ -825,8 +825,14 @@ class _CanopyLevel:
             dz, de, dn = _drift(p)
             if d_aim is None:  # the drift table at the aim level
                 d_aim = (np.interp(z_aim, dz, de), np.interp(z_aim, dz, dn))
-            self.dre = k * (np.interp(z, dz, de) - d_aim[0])
-            self.drn = k * (np.interp(z, dz, dn) - d_aim[1])
+            # the table is uniform in z (jump/canopy.py drift_table): index it directly
+            x = (z - dz[0]) * ((len(dz) - 1) / (dz[-1] - dz[0]))
+            np.clip(x, 0.0, len(dz) - 1 - 1e-9, out=x)
+            j = x.astype(np.intp)
+            x -= j
+            e0, n0 = de.take(j), dn.take(j)
+            self.dre = k * (e0 + x * (de.take(j + 1) - e0) - d_aim[0])
+            self.drn = k * (n0 + x * (dn.take(j + 1) - n0) - d_aim[1])
             self.r_rem = np.maximum(c.u0 / c.w0 * (z - z_aim), 2.0)
 
 
