@@ -816,7 +816,7 @@ def _run_car(
                 break
         if n < n_steps and G_ > 1 and not all_fired:
             tt = t + dt
-            _inputs(tt, T, V, keyed, fired, t_fire, hold, nxt)
+            have_nxt = False  # the values at tt before any firing, computed when first needed
             for g in range(1, G_):
                 if fired[g]:
                     continue
@@ -831,6 +831,9 @@ def _run_car(
                         ok = False
                         break
                 if ok and any_cond:
+                    if not have_nxt:
+                        _inputs(tt, T, V, keyed, fired, t_fire, hold, nxt)
+                        have_nxt = True
                     fired[g] = True
                     t_fire[g] = tt
                     for k in range(C):
