@@ -84,6 +84,7 @@ MAX_STEPS = 200_000
 TARGET_STEP_FRACTION = 0.5  # "target" steering: canopy step at most this share of the height left
 TARGET_FINAL_DZ = 2.0  # m: below this height the last step goes to the ground
 FLARE_AGL = 3.0  # m: below this the canopy flies straight in on the final heading (the flare)
+CANOPY = "compiled"  # canopy phase: "compiled" (numba) or "numpy" (the reference path)
 EVENT_NEWTON = 4  # Newton iterations on the Hermite cubic for an altitude event's first guess
 
 # dense output of a recorded trajectory (display and the physiology checks only)
@@ -179,10 +180,31 @@ class AirTable:
         self.wn = _pair(wn)
         # wind-level interval and weight, for per-sample level perturbations
         self.wj = j.astype(np.intp)
+        self.wj1 = np.minimum(self.wj + 1, len(wind.altitude) - 1)
+        self._rows: dict[int, np.ndarray] = {}
         self.wf = _pair(f)
         self.calm = bool(np.all(wind.east == 0.0) and np.all(wind.north == 0.0))
         self.knots = np.asarray(wind.altitude, dtype=float)
         self.n_levels = len(self.knots)
+
+    def rows(self, m: int) -> np.ndarray:
+        """Row offsets 0, L, 2L, ... of m samples' wind levels (memoised by m)."""
+        r = self._rows.get(m)
+        if r is None:
+            if len(self._rows) > 64:
+                self._rows.clear()
+            r = self._rows[m] = np.arange(m) * self.n_levels
+        return r
+
+    def canopy_rows(self) -> np.ndarray:
+        """(n, 8): sig, wind east, wind north, wind-level weight, each value then slope (the
+        compiled canopy's table, built once)."""
+        rows = self.__dict__.get("_canopy_rows")
+        if rows is None:
+            cols = (self.sig, self.we, self.wn, self.wf)
+            rows = np.ascontiguousarray(np.stack([v for col in cols for v in col], axis=1))
+            self.__dict__["_canopy_rows"] = rows
+        return rows
 
     def index(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = (z - self.z0) * self.inv_dz
@@ -310,12 +332,15 @@ def _constants(p: JumpBatch, sl: slice, air: AirTable) -> _Block:
 def _wind(air: AirTable, c: _Block, i: np.ndarray, f: np.ndarray) -> Any:
     """Per-sample wind (east, north) at table position (i, f): dynamics.wind_at."""
     if c.ke is not None:
+        rows = air.rows(len(i))
         j = air.wj.take(i)
+        j1 = air.wj1.take(i)
+        j += rows
+        j1 += rows
         fw = air.lerp(air.wf, i, f)
-        rows = np.arange(len(j)) * air.n_levels
-        j1 = np.minimum(j + 1, air.n_levels - 1)
-        e0 = (1.0 - fw) * c.ke.take(rows + j) + fw * c.ke.take(rows + j1)
-        n0 = (1.0 - fw) * c.kn.take(rows + j) + fw * c.kn.take(rows + j1)
+        gw = 1.0 - fw
+        e0 = gw * c.ke.take(j) + fw * c.ke.take(j1)
+        n0 = gw * c.kn.take(j) + fw * c.kn.take(j1)
     elif air.calm:
         zero = np.zeros(f.shape)
         return zero, zero
@@ -903,6 +928,97 @@ def _aims(p: JumpBatch, z: np.ndarray) -> Any:
 
 
 def _canopy(p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None) -> Any:
+    """The canopy phase of a block: compiled (jump/canopy_compiled.py) unless :data:`CANOPY`
+    says "numpy" (the reference path, kept for the benchmark and the agreement test)."""
+    if CANOPY == "numpy":
+        return _canopy_numpy(p, air, c, out, rec)
+    return _canopy_compiled(p, air, c, out, rec)
+
+
+def _canopy_compiled(
+    p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None
+) -> None:
+    from stuntsim.jump import canopy_compiled as cc
+
+    idx = c.idx
+    m = idx.size
+    f8 = cc.as_f8
+    ground = float(p.ground)
+    target = p.steering == "target"
+    pattern = target and p.pattern_levels is not None and p.pattern_points is not None
+    knots = np.asarray(air.knots, dtype=float)
+    if pattern:
+        knots = np.unique(np.concatenate([knots, np.asarray(p.pattern_levels)]))
+    if target:
+        dz, de_, dn_ = _drift(p)
+        if pattern:
+            assert p.pattern_levels is not None and p.pattern_points is not None
+            az = np.asarray((*p.pattern_levels, p.ground), dtype=float)
+            ae = np.array([q[0] for q in p.pattern_points] + [p.target_east], dtype=float)
+            an = np.array([q[1] for q in p.pattern_points] + [p.target_north], dtype=float)
+        else:
+            az = np.array([ground])
+            ae = np.array([float(p.target_east)])
+            an = np.array([float(p.target_north)])
+        ade, adn = np.interp(az, dz, de_), np.interp(az, dz, dn_)
+    else:
+        dz = de_ = dn_ = np.zeros(2)
+        az, ae, an = np.array([ground]), np.zeros(1), np.zeros(1)
+        ade = adn = np.zeros(1)
+    final_on = target and p.final_heading is not None
+    hd = float(p.final_heading or 0.0)
+    flt = np.array(
+        [
+            float(p.canopy_heading or 0.0), ground, float(p.final_agl), math.sin(hd),
+            math.cos(hd), float(p.drift_w0), DZ_CANOPY, TARGET_STEP_FRACTION,
+            TARGET_FINAL_DZ, FLARE_AGL,
+        ]
+    )  # fmt: skip
+    record = rec is not None and m > 0 and idx[0] == 0
+    flags = np.array([int(final_on), 3 if pattern else 0, int(record), MAX_STEPS], dtype=np.int64)
+    layered_ = c.ke is not None
+    air_f = np.array([air.z0, air.inv_dz, air.xmax])
+    air_i = np.array([int(layered_), int(air.calm), air.n_levels], dtype=np.int64)
+    ke = np.ascontiguousarray(c.ke, dtype=float) if layered_ else np.zeros((m, 1))
+    kn = np.ascontiguousarray(c.kn, dtype=float) if layered_ else np.zeros((m, 1))
+    state = np.empty((4, m))
+    state[0] = out.open_t[idx]
+    state[1:4] = out.open_pos[idx].T
+    res = np.empty((9, m))
+    rows = np.empty((MAX_STEPS + 1 if record else 1, 7))
+    tab = air.canopy_rows()
+    u0, w0 = f8(c.u0), f8(c.w0)
+    ps = np.stack([u0, w0, f8(c.umin), f8(c.cw), f8(c.sw), p.drift_w0 / w0, u0 / w0], axis=1)
+    nrec = cc.fly_canopy(
+        cc.STEER_CODES[p.steering],
+        flt,
+        flags,
+        air_f,
+        air_i,
+        tab,
+        air.wj,
+        ke,
+        kn,
+        ps,
+        np.stack([f8(dz), f8(de_), f8(dn_)]),
+        np.stack([az, ae, an, ade, adn]).astype(float),
+        f8(knots),
+        state,
+        res,
+        rows,
+    )
+    out.land_t[idx] = res[0]
+    out.land_pos[idx] = res[1:4].T
+    out.land_vel[idx] = res[4:7].T
+    out.canopy_drift[idx] = res[7:9].T
+    if rec is not None and record:
+        for r in rows[:nrec]:
+            rec.add(r[0], r[1:4], r[4:7], None, PHASE_CANOPY)
+
+
+def _canopy_numpy(
+    p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None
+) -> Any:
     ground = p.ground
     idx = c.idx
     t = out.open_t[idx].copy()
