@@ -1,4 +1,5 @@
-"""The compiled canopy phase (jump/canopy_compiled.py) against the numpy reference path.
+"""The compiled freefall and canopy phases (jump/freefall_compiled.py, canopy_compiled.py)
+against the numpy reference path.
 
 Both integrate the same equations with the same steps and the same floating-point operations,
 so they must agree to rounding: 1e-9 m on landing points (a millionth of the 1 m accuracy the
@@ -25,18 +26,21 @@ JUMP_EXAMPLES = [
     "haho.toml",
     "haho-cross-country.toml",
 ]
-FIELDS = ("land_t", "land_pos", "land_vel", "canopy_drift")
+FIELDS = (
+    "land_t", "land_pos", "land_vel", "canopy_drift", "deploy_t", "deploy_pos", "deploy_vel",
+    "open_pos", "peak_g", "max_speed", "max_speed_t", "max_speed_pos", "max_mach",
+)  # fmt: skip
 
 
 def _both(batch, record=False):
-    old = kernel.CANOPY
+    old = kernel.CANOPY, kernel.FREEFALL
     try:
-        kernel.CANOPY = "numpy"
+        kernel.CANOPY = kernel.FREEFALL = "numpy"
         ref = kernel.simulate_batch(batch, record=record)
-        kernel.CANOPY = "compiled"
+        kernel.CANOPY = kernel.FREEFALL = "compiled"
         got = kernel.simulate_batch(batch, record=record)
     finally:
-        kernel.CANOPY = old
+        kernel.CANOPY, kernel.FREEFALL = old
     return ref, got
 
 
@@ -44,6 +48,7 @@ def _agree(ref, got, what):
     for k in FIELDS:
         a, b = getattr(ref, k), getattr(got, k)
         assert np.array_equal(np.isnan(a), np.isnan(b)), f"{what}: {k} NaN pattern"
+        assert np.array_equal(ref.impact_freefall, got.impact_freefall), what
         assert np.nanmax(np.abs(a - b), initial=0.0) < 1e-9, f"{what}: {k} differs"
 
 
@@ -83,3 +88,17 @@ def test_compiled_canopy_recorded_trajectory_and_batch_independence():
     # a sample's landing does not depend on the other samples of its batch
     one = kernel.simulate_batch(batch.take(np.array([3])))
     assert np.array_equal(one.land_pos[0], got.land_pos[3])
+
+
+def test_compiled_freefall_ground_impact_and_time_deployment():
+    # a deployment below the ground (impact in freefall) and one by freefall time: the events
+    # the compiled freefall locates must match the numpy path's
+    base = _samples("sport-13500.toml", 6)
+    low = dataclasses.replace(base, deploy_altitude=np.full(base.n, base.ground - 100.0))
+    ref, got = _both(low)
+    assert got.impact_freefall.all()
+    _agree(ref, got, "impact")
+    timed = dataclasses.replace(base, deploy_after=np.full(base.n, 20.0))
+    ref, got = _both(timed)
+    assert np.allclose(got.deploy_t - got.exit_t, 20.0)
+    _agree(ref, got, "by time")

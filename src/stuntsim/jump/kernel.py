@@ -84,6 +84,7 @@ MAX_STEPS = 200_000
 TARGET_STEP_FRACTION = 0.5  # "target" steering: canopy step at most this share of the height left
 TARGET_FINAL_DZ = 2.0  # m: below this height the last step goes to the ground
 FLARE_AGL = 3.0  # m: below this the canopy flies straight in on the final heading (the flare)
+FREEFALL = "compiled"  # freefall phase: "compiled" (numba) or "numpy" (the reference path)
 CANOPY = "compiled"  # canopy phase: "compiled" (numba) or "numpy" (the reference path)
 EVENT_NEWTON = 4  # Newton iterations on the Hermite cubic for an altitude event's first guess
 
@@ -195,6 +196,16 @@ class AirTable:
                 self._rows.clear()
             r = self._rows[m] = np.arange(m) * self.n_levels
         return r
+
+    def freefall_rows(self) -> np.ndarray:
+        """(n, 12): density, speed of sound, gravity, wind east, wind north, wind-level
+        weight, each value then slope (the compiled freefall's table, built once)."""
+        rows = self.__dict__.get("_freefall_rows")
+        if rows is None:
+            cols = (self.rho, self.a, self.g, self.we, self.wn, self.wf)
+            rows = np.ascontiguousarray(np.stack([v for col in cols for v in col], axis=1))
+            self.__dict__["_freefall_rows"] = rows
+        return rows
 
     def canopy_rows(self) -> np.ndarray:
         """(n, 8): sig, wind east, wind north, wind-level weight, each value then slope (the
@@ -620,6 +631,82 @@ def _freefall(
     rec: _Recorder | None,
     kc_deploy: np.ndarray | None = None,
 ) -> Any:
+    """The freefall phase of a block: compiled (jump/freefall_compiled.py) for a constant drag
+    area and drogue without lift, unless :data:`FREEFALL` says "numpy"; a Cd(Mach) table or a
+    gliding position takes the numpy path (decided from the plan alone, so a scenario always
+    flies the same path)."""
+    tables = not p.drag.is_constant or (p.drogue_drag is not None and not p.drogue_drag.is_constant)
+    if FREEFALL == "numpy" or tables or c.lift is not None:
+        return _freefall_numpy(p, air, c, out, rec, kc_deploy)
+    return _freefall_compiled(p, air, c, out, rec, kc_deploy)
+
+
+def _freefall_compiled(
+    p: JumpBatch,
+    air: AirTable,
+    c: _Block,
+    out: JumpOutcome,
+    rec: _Recorder | None,
+    kc_deploy: np.ndarray | None,
+) -> None:
+    from stuntsim.jump import freefall_compiled as fc
+
+    idx = c.idx
+    m = idx.size
+    staged = c.stage is not None
+    record = rec is not None and m > 0 and idx[0] == 0
+    flt = np.array([DT_FREEFALL, DT_EXIT, DT_GROWTH, float(p.ground)])
+    flags = np.array([int(staged), int(record), MAX_STEPS, EVENT_NEWTON], dtype=np.int64)
+    layered_ = c.ke is not None
+    air_f = np.array([air.z0, air.inv_dz, air.xmax, float(p.gravity or 0.0)])
+    air_i = np.array(
+        [int(layered_), int(air.calm), air.n_levels, int(p.gravity is not None)], dtype=np.int64
+    )
+    ke = np.array(c.ke, dtype=float) if layered_ else np.zeros((m, 1))
+    kn = np.array(c.kn, dtype=float) if layered_ else np.zeros((m, 1))
+    x = np.full((fc.NX, m), np.nan)
+    x[fc.T] = p.t0[idx]
+    x[fc.E : fc.VU + 1] = p.y0[idx].T
+    x[fc.TEXIT] = p.t0[idx]
+    x[fc.TDROGUE], x[fc.TDEPLOY], x[fc.LEVEL] = c.t_drogue, c.t_deploy, c.level
+    x[fc.KC], x[fc.KH], x[fc.KDR], x[fc.CW], x[fc.SW] = c.kc, c.kh, c.kdr, c.cw, c.sw
+    x[fc.STAGE] = c.stage if staged else 0.0
+    x[fc.SID] = np.arange(m)
+    if staged:
+        st = np.ascontiguousarray(np.stack(_stage_tables(p)), dtype=float)
+    else:
+        st = np.zeros((4, 2))
+    res = np.full((17, m), np.nan)
+    impact = np.zeros(m, dtype=np.bool_)
+    rows = np.empty((MAX_STEPS + 1 if record else 1, 10))
+    nrec = fc.fly_freefall(
+        flt, flags, air_f, air_i, air.freefall_rows(), air.wj, ke, kn, x, st, res, impact,
+        rows,
+    )  # fmt: skip
+    out.deploy_t[idx] = res[0]
+    out.deploy_pos[idx] = res[1:4].T
+    out.deploy_vel[idx] = res[4:7].T
+    out.impact_freefall[idx] = impact
+    if staged and kc_deploy is not None:
+        kc_deploy[idx] = res[7]
+    out.max_speed[idx] = res[8]
+    out.max_speed_t[idx] = res[9]
+    out.max_speed_pos[idx] = res[10:13].T
+    out.max_speed_vel[idx] = res[13:16].T
+    out.max_mach[idx] = res[16]
+    if rec is not None and record:
+        for r in rows[:nrec]:
+            rec.add(r[0], r[1:4], r[4:7], r[7:10], PHASE_FREEFALL)
+
+
+def _freefall_numpy(
+    p: JumpBatch,
+    air: AirTable,
+    c: _Block,
+    out: JumpOutcome,
+    rec: _Recorder | None,
+    kc_deploy: np.ndarray | None = None,
+) -> Any:
     ground = p.ground
     idx = c.idx
     t = p.t0[idx].astype(float)
@@ -979,8 +1066,8 @@ def _canopy_compiled(
     layered_ = c.ke is not None
     air_f = np.array([air.z0, air.inv_dz, air.xmax])
     air_i = np.array([int(layered_), int(air.calm), air.n_levels], dtype=np.int64)
-    ke = np.ascontiguousarray(c.ke, dtype=float) if layered_ else np.zeros((m, 1))
-    kn = np.ascontiguousarray(c.kn, dtype=float) if layered_ else np.zeros((m, 1))
+    ke = np.array(c.ke, dtype=float) if layered_ else np.zeros((m, 1))  # copies: compacted
+    kn = np.array(c.kn, dtype=float) if layered_ else np.zeros((m, 1))
     state = np.empty((4, m))
     state[0] = out.open_t[idx]
     state[1:4] = out.open_pos[idx].T
