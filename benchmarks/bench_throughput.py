@@ -8,9 +8,9 @@ Two figures per batch size:
   (``os.cpu_count()`` workers), sampling and checks included, from a warm pool: what
   ``stuntsim mc`` achieves.
 
-For a jump scenario the kernel is also timed with the canopy phase on the numpy reference path
-(``kernel.CANOPY = "numpy"``, the path before the compiled canopy) beside the compiled one, and
-the ratio printed.
+For a jump scenario the kernel is also timed on its numpy reference path (``kernel.FREEFALL =
+kernel.CANOPY = "numpy"``, the kernel before numba), with the freefall compiled, and with both
+phases compiled (the default), with the ratios.
 
 The scenario's own ``[uncertainty]`` table is used. Default: examples/fallout-halo.toml (a
 25 000 ft HALO on a real FB winds bulletin, solved release point, canopy steering to the
@@ -54,24 +54,27 @@ def kernel_rate(kind: Any, job: Any, n: int) -> tuple[float, float]:
     return n / (time.perf_counter() - w0), n / (time.process_time() - c0)
 
 
-def canopy_paths(kind: Any, job: Any, n: int) -> None:
-    """Jump only: kernel per CPU-second with the numpy and the compiled canopy, side by side."""
+def kernel_paths(kind: Any, job: Any, n: int) -> None:
+    """Jump only: the kernel per CPU-second on the numpy path (kernel.FREEFALL = CANOPY =
+    "numpy", the kernel before numba), with only the freefall compiled, and fully compiled."""
     if kind.name != "jump":
         return
     from stuntsim.jump import kernel
 
     rates = {}
-    old = kernel.CANOPY
+    old = kernel.FREEFALL, kernel.CANOPY
     try:
-        for path in ("numpy", "compiled"):
-            kernel.CANOPY = path
-            rates[path] = kernel_rate(kind, job, n)[1]
+        for ff, cn in (("numpy", "numpy"), ("compiled", "numpy"), ("compiled", "compiled")):
+            kernel.FREEFALL, kernel.CANOPY = ff, cn
+            rates[ff, cn] = kernel_rate(kind, job, n)[1]
     finally:
-        kernel.CANOPY = old
-    print(
-        f"N = {n:>10,}: kernel per CPU-second, canopy on numpy {rates['numpy']:,.0f},"
-        f" compiled {rates['compiled']:,.0f} ({rates['compiled'] / rates['numpy']:.2f} x)"
-    )
+        kernel.FREEFALL, kernel.CANOPY = old
+    base = rates["numpy", "numpy"]
+    for (ff, cn), r in rates.items():
+        print(
+            f"N = {n:>10,}: kernel, freefall {ff:>8}, canopy {cn:>8}: {r:>9,.0f} jumps per"
+            f" CPU-second ({r / base:.2f} x the numpy path)"
+        )
 
 
 def mc_rate(job: Any, n: int, workers: int) -> float:
@@ -96,7 +99,7 @@ def main() -> None:
     workers = args.workers or os.cpu_count() or 1
     print(f"== throughput: {args.scenario} ({kind.name}), whole samples with every check ==")
     print(f"load average {os.getloadavg()[0]:.2f} (other jobs on the machine slow every figure)")
-    canopy_paths(kind, job, int(float(args.sizes.split(",")[0])))
+    kernel_paths(kind, job, int(float(args.sizes.split(",")[0])))
     for s in args.sizes.split(","):
         n = int(float(s))
         wall, cpu = kernel_rate(kind, job, n) if n <= 1_000_000 else (float("nan"),) * 2

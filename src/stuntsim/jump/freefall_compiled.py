@@ -39,7 +39,9 @@ NX = 27
 # rows of the work array w
 H, K, LVL, TNEXT, ZNEXT, SP, ASOUND, DROGUE = range(8)
 A1, V2, A2, V3, A3, V4, A4 = 8, 11, 14, 17, 20, 23, 26
-NW = 29
+LOAD = 29
+K0, KM, K1 = 30, 31, 32  # the opening's drag factors at the start, middle, end of a step
+NW = 33
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -154,10 +156,12 @@ def _stage(
     air_i: Any,
     tab: Any,
     wj: Any,
+    krow: int = K,
 ) -> None:
     """One RK4 stage over the samples 0..na-1: v_out = v + frac h a_in, the acceleration at
-    (z + frac h v_in, v_out) into a_out; a_in < 0: the first stage, at the state itself, which
-    also stores |v_rel| and the speed of sound. The body is :func:`_acc` written out: numba's
+    (z + frac h v_in, v_out) into a_out, with the drag factor of row ``krow``; a_in < 0: the
+    first stage, at the state itself, which also stores |v_rel|, the speed of sound and the
+    load in g. The body is :func:`_acc` written out: numba's
     inlined call kept the loop scalar (51 ns a sample against 12 ns)."""
     layered = air_i[0] == 1
     calm = air_i[1] == 1
@@ -198,7 +202,7 @@ def _stage(
         vre = ve - we
         vrn = vn - wn
         sp = math.sqrt(vre * vre + vrn * vrn + vu * vu)
-        kd = w[K, s] * rho * sp
+        kd = w[krow, s] * rho * sp
         g = g_c if gconst else tab[i, 4] + f * tab[i, 5]
         w[a_out, s] = -kd * vre
         w[a_out + 1, s] = -kd * vrn
@@ -206,6 +210,7 @@ def _stage(
         if first:
             w[SP, s] = sp
             w[ASOUND, s] = tab[i, 2] + f * tab[i, 3]
+            w[LOAD, s] = kd * sp / G0
         else:
             w[v_out, s] = ve
             w[v_out + 1, s] = vn
@@ -369,4 +374,233 @@ def fly_freefall(
                         kn[kept, q] = kn[s, q]
                 kept += 1
         na = kept
+    return nrec
+
+
+# rows of the opening's state array (after the freefall's)
+TDEP, TOPEN, HOPEN, KCAN = NX, NX + 1, NX + 2, NX + 3
+NXO = NX + 4
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _blend(t: float, t_dep: float, t_open: float, expo: float) -> float:
+    """Opening blend s^k, s = (t - t_deploy) / t_open clipped to [0, 1] (kernel._Law.blend)."""
+    s = min(max((t - t_dep) / t_open, 0.0), 1.0)
+    return s * s if expo == 2.0 else s**expo
+
+
+@njit(cache=True, error_model="numpy")
+def _rk4k(
+    z: float,
+    ve: float,
+    vn: float,
+    vu: float,
+    h: float,
+    k0: float,
+    km: float,
+    k1: float,
+    cw: float,
+    sw: float,
+    ke: Any,
+    kn: Any,
+    s: int,
+    air_f: Any,
+    air_i: Any,
+    tab: Any,
+    wj: Any,
+) -> tuple[float, float, float, float, float, float]:
+    """:func:`_rk4` with the drag factor at the start, middle and end of the step."""
+    hh = 0.5 * h
+    a1e, a1n, a1u, _, _ = _acc(z, ve, vn, vu, k0, cw, sw, ke, kn, s, air_f, air_i, tab, wj)
+    ve2 = ve + hh * a1e
+    vn2 = vn + hh * a1n
+    vu2 = vu + hh * a1u
+    a2e, a2n, a2u, _, _ = _acc(
+        z + hh * vu, ve2, vn2, vu2, km, cw, sw, ke, kn, s, air_f, air_i, tab, wj
+    )
+    ve3 = ve + hh * a2e
+    vn3 = vn + hh * a2n
+    vu3 = vu + hh * a2u
+    a3e, a3n, a3u, _, _ = _acc(
+        z + hh * vu2, ve3, vn3, vu3, km, cw, sw, ke, kn, s, air_f, air_i, tab, wj
+    )
+    ve4 = ve + h * a3e
+    vn4 = vn + h * a3n
+    vu4 = vu + h * a3u
+    a4e, a4n, a4u, _, _ = _acc(
+        z + h * vu3, ve4, vn4, vu4, k1, cw, sw, ke, kn, s, air_f, air_i, tab, wj
+    )
+    h6 = h / 6.0
+    return (
+        h6 * (ve + 2.0 * (ve2 + ve3) + ve4),
+        h6 * (vn + 2.0 * (vn2 + vn3) + vn4),
+        h6 * (vu + 2.0 * (vu2 + vu3) + vu4),
+        h6 * (a1e + 2.0 * (a2e + a3e) + a4e),
+        h6 * (a1n + 2.0 * (a2n + a3n) + a4n),
+        h6 * (a1u + 2.0 * (a2u + a3u) + a4u),
+    )
+
+
+@njit(cache=True, error_model="numpy")
+def fly_opening(
+    flt: Any,
+    flags: Any,
+    air_f: Any,
+    air_i: Any,
+    tab: Any,
+    wj: Any,
+    ke: Any,
+    kn: Any,
+    x: Any,
+    out: Any,
+    loads: Any,
+    landed: Any,
+    rec: Any,
+) -> int:
+    """The opening (kernel._opening_numpy): ``steps`` equal RK4 steps over the opening time,
+    the drag factor blended from freefall to canopy as s^k; the load in g at every step start
+    (and at the end) into ``loads`` (by sample); a sample that reaches the ground is stopped
+    on it (the freefall's event location) and flagged in ``landed``.
+
+    ``flt``: ground, opening exponent k; ``flags``: steps, record sample 0, Newton iterations.
+    ``x``: the state rows of :func:`fly_freefall` plus TDEP, TOPEN, HOPEN, KCAN (compacted in
+    place, ``ke`` and ``kn`` with it). ``out`` rows (by sample): t, e, n, z, ve, vn, vu at the
+    end (open, or on the ground), then max speed, its t, e, n, z, ve, vn, vu, max Mach."""
+    ground, expo = flt[0], flt[1]
+    nsteps = flags[0]
+    record = flags[1] == 1
+    newton = flags[2]
+    nrec = 0
+    na = x.shape[1]
+    w = np.empty((NW, na))
+    for j in range(nsteps + 1):
+        if na == 0:
+            break
+        final = j == nsteps
+        for s in range(na):
+            t, t_dep, t_open = x[T, s], x[TDEP, s], x[TOPEN, s]
+            kc, kcan = x[KC, s], x[KCAN, s]
+            h = x[HOPEN, s]
+            hh = 0.5 * h
+            s0 = _blend(t, t_dep, t_open, expo)
+            w[H, s] = h
+            w[K0, s] = kc + (kcan - kc) * s0
+            if not final:
+                sm = _blend(t + hh, t_dep, t_open, expo)
+                s1 = _blend(t + h, t_dep, t_open, expo)
+                w[KM, s] = kc + (kcan - kc) * sm
+                w[K1, s] = kc + (kcan - kc) * s1
+        _stage(x, w, na, 0.0, -1, -1, A1, -1, ke, kn, air_f, air_i, tab, wj, K0)
+        if not final:
+            _stage(x, w, na, 0.5, A1, -1, A2, V2, ke, kn, air_f, air_i, tab, wj, KM)
+            _stage(x, w, na, 0.5, A2, V2, A3, V3, ke, kn, air_f, air_i, tab, wj, KM)
+            _stage(x, w, na, 1.0, A3, V3, A4, V4, ke, kn, air_f, air_i, tab, wj, K1)
+        kept = 0
+        for s in range(na):
+            g = int(x[SID, s])
+            t, e, n, z = x[T, s], x[E, s], x[N, s], x[Z, s]
+            ve, vn, vu = x[VE, s], x[VN, s], x[VU, s]
+            loads[g, j] = w[LOAD, s]
+            speed = math.sqrt(ve * ve + vn * vn + vu * vu)
+            if not speed <= x[MAXSPEED, s]:
+                x[MAXSPEED, s], x[MST, s], x[MSE, s], x[MSN, s], x[MSZ, s] = speed, t, e, n, z
+                x[MSVE, s], x[MSVN, s], x[MSVU, s] = ve, vn, vu
+            mach = w[SP, s] / w[ASOUND, s]
+            if not mach <= x[MAXMACH, s] and not np.isnan(mach):
+                x[MAXMACH, s] = mach
+            first = record and g == 0
+            if first and nrec < rec.shape[0]:
+                rec[nrec, 0], rec[nrec, 1], rec[nrec, 2], rec[nrec, 3] = t, e, n, z
+                rec[nrec, 4], rec[nrec, 5], rec[nrec, 6] = ve, vn, vu
+                rec[nrec, 7], rec[nrec, 8], rec[nrec, 9] = w[A1, s], w[A1 + 1, s], w[A1 + 2, s]
+                rec[nrec, 10] = 1.0
+                nrec += 1
+            if final:
+                out[0, g], out[1, g], out[2, g], out[3, g] = t, e, n, z
+                out[4, g], out[5, g], out[6, g] = ve, vn, vu
+                continue
+            h = w[H, s]
+            h6 = h / 6.0
+            de = h6 * (ve + 2.0 * (w[V2, s] + w[V3, s]) + w[V4, s])
+            dn = h6 * (vn + 2.0 * (w[V2 + 1, s] + w[V3 + 1, s]) + w[V4 + 1, s])
+            dz = h6 * (vu + 2.0 * (w[V2 + 2, s] + w[V3 + 2, s]) + w[V4 + 2, s])
+            dve = h6 * (w[A1, s] + 2.0 * (w[A2, s] + w[A3, s]) + w[A4, s])
+            dvn = h6 * (w[A1 + 1, s] + 2.0 * (w[A2 + 1, s] + w[A3 + 1, s]) + w[A4 + 1, s])
+            dvu = h6 * (w[A1 + 2, s] + 2.0 * (w[A2 + 2, s] + w[A3 + 2, s]) + w[A4 + 2, s])
+            z1 = z + dz
+            cross = z1 <= ground
+            if cross:
+                cw, sw = x[CW, s], x[SW, s]
+                t_dep, t_open, kc, kcan = x[TDEP, s], x[TOPEN, s], x[KC, s], x[KCAN, s]
+                vu1 = vu + dvu
+                th = min(max((z - ground) / (z - z1 if z1 != z else 1.0), 0.0), 1.0)
+                hv0, hv1 = h * vu, h * vu1
+                for _ in range(newton):
+                    t2, t3 = th * th, th * th * th
+                    pp = (
+                        (2 * t3 - 3 * t2 + 1) * z
+                        + (t3 - 2 * t2 + th) * hv0
+                        + (3 * t2 - 2 * t3) * z1
+                        + (t3 - t2) * hv1
+                        - ground
+                    )
+                    dp = (
+                        (6 * t2 - 6 * th) * (z - z1)
+                        + (3 * t2 - 4 * th + 1) * hv0
+                        + (3 * t2 - 2 * th) * hv1
+                    )
+                    th = min(max(th - pp / (dp if abs(dp) > 1e-12 else -1e-12), 0.0), 1.0)
+                hs = 0.0 if z <= ground else th * h
+                d = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+                for it in range(2):
+                    k0 = kc + (kcan - kc) * _blend(t, t_dep, t_open, expo)
+                    km = kc + (kcan - kc) * _blend(t + 0.5 * hs, t_dep, t_open, expo)
+                    k1 = kc + (kcan - kc) * _blend(t + hs, t_dep, t_open, expo)
+                    d = _rk4k(
+                        z, ve, vn, vu, hs, k0, km, k1, cw, sw, ke, kn, s, air_f, air_i, tab, wj
+                    )
+                    if it == 0:
+                        rate = vu + d[5]
+                        zs = z + d[2]
+                        hs = min(
+                            max(hs - (zs - ground) / (rate if abs(rate) > 1e-9 else -1e-9), 0.0),
+                            h,
+                        )
+                        if z <= ground:
+                            hs = 0.0
+                h = hs
+                de, dn, dz, dve, dvn, dvu = d[0], d[1], d[2], d[3], d[4], d[5]
+            t = t + h
+            e, n, z = e + de, n + dn, z + dz
+            ve, vn, vu = ve + dve, vn + dvn, vu + dvu
+            if cross:
+                z = ground
+                landed[g] = True
+                out[7, g], out[8, g], out[9, g] = x[MAXSPEED, s], x[MST, s], x[MSE, s]
+                out[10, g], out[11, g], out[12, g] = x[MSN, s], x[MSZ, s], x[MSVE, s]
+                out[13, g], out[14, g], out[15, g] = x[MSVN, s], x[MSVU, s], x[MAXMACH, s]
+                out[0, g], out[1, g], out[2, g], out[3, g] = t, e, n, z
+                out[4, g], out[5, g], out[6, g] = ve, vn, vu
+                if first and nrec < rec.shape[0]:
+                    rec[nrec, 0], rec[nrec, 1], rec[nrec, 2], rec[nrec, 3] = t, e, n, z
+                    rec[nrec, 4], rec[nrec, 5], rec[nrec, 6] = ve, vn, vu
+                    rec[nrec, 10] = 0.0  # no acceleration recorded
+                    nrec += 1
+            else:
+                x[T, s], x[E, s], x[N, s], x[Z, s] = t, e, n, z
+                x[VE, s], x[VN, s], x[VU, s] = ve, vn, vu
+                if kept != s:
+                    for q in range(NXO):
+                        x[q, kept] = x[q, s]
+                    for q in range(ke.shape[1]):
+                        ke[kept, q] = ke[s, q]
+                        kn[kept, q] = kn[s, q]
+                kept += 1
+        if not final:
+            na = kept
+    for s in range(na):
+        g = int(x[SID, s])
+        out[7, g], out[8, g], out[9, g] = x[MAXSPEED, s], x[MST, s], x[MSE, s]
+        out[10, g], out[11, g], out[12, g] = x[MSN, s], x[MSZ, s], x[MSVE, s]
+        out[13, g], out[14, g], out[15, g] = x[MSVN, s], x[MSVU, s], x[MAXMACH, s]
     return nrec

@@ -809,6 +809,81 @@ def _track(
 def _opening(
     p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None
 ) -> Any:
+    """The opening of a block: compiled (jump/freefall_compiled.py) for a constant drag area
+    unless :data:`FREEFALL` says "numpy" (the same switch as the freefall's)."""
+    if FREEFALL == "numpy" or c.kc is None:
+        return _opening_numpy(p, air, c, out, rec)
+    return _opening_compiled(p, air, c, out, rec)
+
+
+def _opening_compiled(
+    p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None
+) -> None:
+    from stuntsim.jump import freefall_compiled as fc
+
+    idx = c.idx
+    m = idx.size
+    t = out.deploy_t[idx].copy()
+    z = out.deploy_pos[idx, 2].copy()
+    ve, vn, vu = (out.deploy_vel[idx, k].copy() for k in range(3))
+    i0, f0 = air.index(z.copy())
+    we0, wn0 = _wind(air, c, i0, f0)
+    v_air = np.sqrt((ve - we0) ** 2 + (vn - wn0) ** 2 + vu * vu)
+    out.deploy_airspeed[idx] = v_air
+    if p.opening_ref_speed is not None:
+        # constant fill distance (Knacke): t_open = t_ref v_ref / v at deployment
+        c.t_open = np.maximum(c.t_open * p.opening_ref_speed / np.maximum(v_air, 1.0), 0.2)
+    h_open = c.t_open / OPENING_STEPS
+    record = rec is not None and m > 0 and idx[0] == 0
+    layered_ = c.ke is not None
+    air_f = np.array([air.z0, air.inv_dz, air.xmax, float(p.gravity or 0.0)])
+    air_i = np.array(
+        [int(layered_), int(air.calm), air.n_levels, int(p.gravity is not None)], dtype=np.int64
+    )
+    ke = np.array(c.ke, dtype=float) if layered_ else np.zeros((m, 1))
+    kn = np.array(c.kn, dtype=float) if layered_ else np.zeros((m, 1))
+    x = np.full((fc.NXO, m), np.nan)
+    x[fc.T] = t
+    x[fc.E : fc.Z + 1] = out.deploy_pos[idx].T
+    x[fc.VE : fc.VU + 1] = out.deploy_vel[idx].T
+    x[fc.CW], x[fc.SW], x[fc.KC], x[fc.KCAN] = c.cw, c.sw, c.kc, c.kcan
+    x[fc.MAXSPEED], x[fc.MST] = out.max_speed[idx], out.max_speed_t[idx]
+    x[fc.MSE : fc.MSZ + 1] = out.max_speed_pos[idx].T
+    x[fc.MSVE : fc.MSVU + 1] = out.max_speed_vel[idx].T
+    x[fc.MAXMACH] = out.max_mach[idx]
+    x[fc.SID] = np.arange(m)
+    x[fc.TDEP], x[fc.TOPEN], x[fc.HOPEN] = t, c.t_open, h_open
+    res = np.full((16, m), np.nan)
+    loads = np.full((m, OPENING_STEPS + 1), -np.inf)
+    landed = np.zeros(m, dtype=np.bool_)
+    rows = np.empty((OPENING_STEPS + 2 if record else 1, 11))
+    nrec = fc.fly_opening(
+        np.array([float(p.ground), float(p.opening_exponent)]),
+        np.array([OPENING_STEPS, int(record), EVENT_NEWTON], dtype=np.int64),
+        air_f, air_i, air.freefall_rows(), air.wj, ke, kn, x, res, loads, landed, rows,
+    )  # fmt: skip
+    out.max_speed[idx] = res[7]
+    out.max_speed_t[idx] = res[8]
+    out.max_speed_pos[idx] = res[9:12].T
+    out.max_speed_vel[idx] = res[12:15].T
+    out.max_mach[idx] = res[15]
+    _peak(out, idx, loads, t, h_open)
+    gl, go = idx[landed], idx[~landed]
+    out.impact_opening[gl] = True
+    out.land_t[gl] = res[0, landed]
+    out.land_pos[gl] = res[1:4, landed].T
+    out.land_vel[gl] = res[4:7, landed].T
+    out.open_t[go] = res[0, ~landed]
+    out.open_pos[go] = res[1:4, ~landed].T
+    out.open_vel[go] = res[4:7, ~landed].T
+    if rec is not None and record:
+        for r in rows[:nrec]:
+            rec.add(r[0], r[1:4], r[4:7], r[7:10] if r[10] == 1.0 else None, PHASE_OPENING)
+
+
+def _opening_numpy(
+    p: JumpBatch, air: AirTable, c: _Block, out: JumpOutcome, rec: _Recorder | None
+) -> Any:
     ground = p.ground
     idx = c.idx
     t = out.deploy_t[idx].copy()
