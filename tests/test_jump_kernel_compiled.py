@@ -1,10 +1,12 @@
-"""The compiled freefall and canopy phases (jump/freefall_compiled.py, canopy_compiled.py)
-against the numpy reference path.
+"""The compiled freefall, opening and canopy phases (jump/freefall_compiled.py,
+canopy_compiled.py) against the numpy reference path.
 
-Both integrate the same equations with the same steps and the same floating-point operations,
-so they must agree to rounding: 1e-9 m on landing points (a millionth of the 1 m accuracy the
-kernel is held to against solve_ivp in tests/test_integrator_accuracy.py), on every example,
-every steering law, perturbed Monte Carlo samples, and the recorded trajectory of a single run.
+Both integrate the same equations with the same steps and the same floating-point operations
+(but sqrt(x^2 + y^2) for hypot under canopy), so they must agree to rounding: 1e-9 m on
+landing points (a millionth of the 1 m accuracy the kernel is held to against solve_ivp in
+tests/test_integrator_accuracy.py), on every example, every steering law, perturbed Monte
+Carlo samples, ground impacts in freefall and opening, and the recorded trajectory of a single
+run. Measured: at most 5e-12 m.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def test_compiled_canopy_recorded_trajectory_and_batch_independence():
     assert np.array_equal(one.land_pos[0], got.land_pos[3])
 
 
-def test_compiled_freefall_ground_impact_and_time_deployment():
+def test_compiled_freefall_and_opening_ground_impact_and_time_deployment():
     # a deployment below the ground (impact in freefall) and one by freefall time: the events
     # the compiled freefall locates must match the numpy path's
     base = _samples("sport-13500.toml", 6)
@@ -98,6 +100,12 @@ def test_compiled_freefall_ground_impact_and_time_deployment():
     ref, got = _both(low)
     assert got.impact_freefall.all()
     _agree(ref, got, "impact")
+    # deployed 20 m above the ground: the opening meets the ground (impact_opening)
+    late = dataclasses.replace(base, deploy_altitude=np.full(base.n, base.ground + 20.0))
+    ref, got = _both(late)
+    assert got.impact_opening.all() and not got.impact_freefall.any()
+    assert np.array_equal(ref.impact_opening, got.impact_opening)
+    _agree(ref, got, "opening impact")
     timed = dataclasses.replace(base, deploy_after=np.full(base.n, 20.0))
     ref, got = _both(timed)
     assert np.allclose(got.deploy_t - got.exit_t, 20.0)

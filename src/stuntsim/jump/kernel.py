@@ -867,7 +867,12 @@ def _opening_compiled(
     out.max_speed_pos[idx] = res[9:12].T
     out.max_speed_vel[idx] = res[12:15].T
     out.max_mach[idx] = res[15]
-    _peak(out, idx, loads, t, h_open)
+    # peak opening load over the loads each sample recorded (a sample that met the ground
+    # stopped early: its row is cut where the numpy path cuts it)
+    width = np.where(landed, np.count_nonzero(loads > -np.inf, axis=1), OPENING_STEPS + 1)
+    for wd in np.unique(width):
+        sel = width == wd
+        _peak(out, idx[sel], loads[sel, :wd], t[sel], h_open[sel])
     gl, go = idx[landed], idx[~landed]
     out.impact_opening[gl] = True
     out.land_t[gl] = res[0, landed]
