@@ -48,8 +48,13 @@ With these, landing points agree with solve_ivp within 1 cm on every example and
 0.14 m on perturbed samples (the test asks for 1 m). Memory is O(BLOCK) per block plus the
 O(B) outcome, unless ``record`` asks for the trajectory of sample 0, which a single run does.
 
-Speed: about 95 000 complete jumps per second per core at N = 10^6 (docs/performance.md), so
-numba was not needed: the numpy path alone meets the 100 000 jumps/s goal on two cores.
+Speed: the freefall, the opening and the canopy run compiled by numba
+(jump/freefall_compiled.py, jump/canopy_compiled.py: the same operations in lockstep SIMD loops
+over the block), 2.5 times the numpy path below on fallout-halo (124 000 against 50 000 jumps
+per CPU-second, docs/performance.md). The numpy path stays: :data:`FREEFALL` and
+:data:`CANOPY` select it ("numpy") for the benchmark and the agreement test, and a batch with
+a Cd(Mach) drag or drogue table or a gliding position (lift) always flies it. The choice
+depends on the plan alone, never on the batch, so a sample's result is the same in any batch.
 """
 
 from __future__ import annotations
