@@ -117,13 +117,13 @@ class Atmosphere:
     def z_top(self) -> float:
         return self.z0 + self.dz * (len(self.t) - 1)
 
-    def _index(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _index(self, z: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         x = (np.asarray(z, dtype=float) - self.z0) / self.dz
         x = np.clip(x, 0.0, len(self.t) - 1.000001)
         i = x.astype(np.intp)
         return i, x - i
 
-    def _lerp(self, table: np.ndarray, z: np.ndarray) -> np.ndarray:
+    def _lerp(self, table: np.ndarray, z: np.ndarray | float) -> np.ndarray:
         i, f = self._index(z)
         return table[i] + f * (table[i + 1] - table[i])
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class WindProfile:
 
     @classmethod
     def from_direction_speed(
-        cls, altitude, from_rad, speed, source: str = "scenario"
+        cls, altitude: ArrayLike, from_rad: ArrayLike, speed: ArrayLike, source: str = "scenario"
     ) -> WindProfile:
         z = np.asarray(altitude, dtype=float)
         d = np.asarray(from_rad, dtype=float)
