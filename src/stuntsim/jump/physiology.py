@@ -439,6 +439,16 @@ class PhysiologyInputs:
     open_pos_m: Arr
     landing_pos_m: Arr
     canopy_airspeed_m_s: float = 12.0
+    # an optional knot of the freefall (the peak-speed event): the fall from rest is fitted
+    # from the exit to it, then s(t) runs linearly to the deployment (terminal fall: the
+    # sea-level-equivalent speed ds/dt is constant in one body position)
+    knot_t_s: Arr | None = None
+    knot_altitude_m: Arr | None = None
+    knot_descent_m_s: Arr | None = None  # descent rate at the knot (positive down)
+    # the first change of body position after the knot, when the plan has one: by altitude
+    # (MSL) or by time after exit; until it the terminal fall keeps the knot's speed
+    switch_altitude_m: float | None = None
+    switch_t_s: float | None = None
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -466,6 +476,11 @@ class PhysiologyInputs:
         landing_pos_m: Any = (0.0, 0.0),
         exit_t_s: Any = 0.0,
         canopy_airspeed_m_s: float = 12.0,
+        knot_t_s: Any = None,
+        knot_altitude_m: Any = None,
+        knot_descent_m_s: Any = None,
+        switch_altitude_m: float | None = None,
+        switch_t_s: float | None = None,
     ) -> PhysiologyInputs:
         """Broadcast scalars and (2,) positions to a batch (its size: the longest array)."""
         arrays = [exit_altitude_m, deploy_t_s, open_t_s, landing_t_s, peak_opening_g]
@@ -488,6 +503,11 @@ class PhysiologyInputs:
             open_pos_m=_pos(open_pos_m, n),
             landing_pos_m=_pos(landing_pos_m, n),
             canopy_airspeed_m_s=float(canopy_airspeed_m_s),
+            knot_t_s=None if knot_t_s is None else _col(knot_t_s, n),
+            knot_altitude_m=None if knot_altitude_m is None else _col(knot_altitude_m, n),
+            knot_descent_m_s=None if knot_descent_m_s is None else _col(knot_descent_m_s, n),
+            switch_altitude_m=switch_altitude_m,
+            switch_t_s=switch_t_s,
         )
 
     # --- derived quantities (cached per batch) ---------------------------------------------
@@ -522,9 +542,40 @@ class PhysiologyInputs:
         s = _s_table(self.atmosphere)
         s0, s1, s2, s3 = (np.interp(z, s[0], s[1]) for z in (z0, z1, z2, z3))
         k = np.sqrt(RHO0 / np.asarray(self.atmosphere.density(z0), dtype=float))
-        v = _fall_speed_scale(s0 - s1, t1 - t0, k)
-        seg = dict(t0=t0, z0=z0, t1=t1, z1=z1, t2=t2, z2=z2, t3=t3, z3=z3)
-        seg.update(s0=s0, s1=s1, s2=s2, s3=s3, v=v, k=k)
+        tk, zk = t1, z1  # no knot: the fall-from-rest fit runs from the exit to the deployment
+        if self.knot_t_s is not None and self.knot_altitude_m is not None:
+            with np.errstate(invalid="ignore"):
+                use = (
+                    deployed
+                    & (self.knot_t_s > t0)
+                    & (self.knot_t_s < t1)
+                    & (self.knot_altitude_m < z0)
+                    & (self.knot_altitude_m > z1)
+                )
+            tk = np.where(use, self.knot_t_s, t1)
+            zk = np.where(use, self.knot_altitude_m, z1)
+        sk = np.interp(zk, s[0], s[1])
+        v = _fall_speed_scale(s0 - sk, tk - t0, k)
+        # after the knot, ds/dt = c: the descent rate there in sea-level terms (terminal fall)
+        c = v
+        if self.knot_descent_m_s is not None:
+            rho_k = np.asarray(self.atmosphere.density(zk), dtype=float)
+            c_k = self.knot_descent_m_s * np.sqrt(rho_k / RHO0)
+            c = np.where(np.isfinite(c_k) & (c_k > 0.0), c_k, v)
+        # the position change: until it, ds/dt = c
+        tw, sw = tk, sk
+        if self.switch_altitude_m is not None or self.switch_t_s is not None:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                if self.switch_altitude_m is not None:
+                    sw_c = np.full(self.n, np.interp(self.switch_altitude_m, s[0], s[1]))
+                    tw_c = tk + (sk - sw_c) / c
+                else:
+                    tw_c = np.full(self.n, float(self.switch_t_s or 0.0))
+                    sw_c = sk - (tw_c - tk) * c
+                ok = np.isfinite(c) & (sw_c < sk) & (sw_c > s1) & (tw_c > tk) & (tw_c < t1)
+            tw, sw = np.where(ok, tw_c, tk), np.where(ok, sw_c, sk)
+        seg = dict(t0=t0, z0=z0, t1=t1, z1=z1, t2=t2, z2=z2, t3=t3, z3=z3, tk=tk, zk=zk)
+        seg.update(s0=s0, s1=s1, s2=s2, s3=s3, sk=sk, v=v, k=k, tw=tw, sw=sw, c=c)
         self._cache["seg"] = seg
         return seg
 
@@ -547,6 +598,15 @@ class PhysiologyInputs:
         # freefall: fall from rest with quadratic drag in the density-weighted distance
         d = np.clip(s0 - s, 0.0, None)
         t_ff = t0 + _fall_time(d, v, k)
+        # below the knot: s linear in time to the deployment (terminal fall)
+        tk, sk, s1 = col(g["tk"]), col(g["sk"]), col(g["s1"])
+        tw, sw, c = col(g["tw"]), col(g["sw"]), col(g["c"])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mid = (s < sk) & (s >= sw) & (sw < sk)  # knot -> position change: ds/dt = c
+            t_ff = np.where(mid, tk + (sk - s) / c, t_ff)
+            below = (s < sw) & (sw > s1)  # position change -> deployment: linear in s
+            f_k = np.where(below, (sw - s) / np.where(sw > s1, sw - s1, 1.0), 0.0)
+        t_ff = np.where(below, tw + np.clip(f_k, 0.0, 1.0) * (t1 - tw), t_ff)
         # opening: linear in time
         with np.errstate(invalid="ignore", divide="ignore"):
             f_op = np.where(z1 > z2, (z1 - zz) / np.where(z1 > z2, z1 - z2, 1.0), 1.0)
@@ -1694,7 +1754,23 @@ def physiology_inputs(
         open_pos_m=rel(o.open_pos),
         landing_pos_m=rel(o.land_pos),
         canopy_airspeed_m_s=math.hypot(c.forward_speed, c.descent_rate),
+        knot_t_s=o.max_speed_t,
+        knot_altitude_m=o.max_speed_pos[:, 2],
+        knot_descent_m_s=-o.max_speed_vel[:, 2],
+        switch_altitude_m=_first_switch(plan, "below"),
+        switch_t_s=_first_switch(plan, "after"),
     )
+
+
+def _first_switch(plan: Any, which: str) -> float | None:
+    """The first later body-position stage's switch (``below``: altitude MSL, ``after``:
+    seconds after exit), when the plan's first later stage is triggered that way."""
+    stages = getattr(plan, "stages", ()) or ()
+    if not stages:
+        return None
+    st = stages[0]
+    v = getattr(st, "below_m" if which == "below" else "after_s", None)
+    return None if v is None else float(v)
 
 
 # =============================================================================================
