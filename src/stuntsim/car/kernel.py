@@ -1023,8 +1023,8 @@ def run_batch(
     x0 = np.empty((B, NSTATE))
     i_clutch = CHANNELS.index("clutch")
     pedal0 = np.array([_value_at_zero(T[b, 0, i_clutch], V[b, 0, i_clutch]) for b in range(B)])
-    for j, m in enumerate(models):
-        idx = np.nonzero(which == j)[0]
+    for jm, m in enumerate(models):
+        idx = np.nonzero(which == jm)[0]
         x0[idx] = m.initial_state(
             samples.start_east_m[idx],
             samples.start_north_m[idx],
