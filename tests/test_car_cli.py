@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from car_scenarios import J_TURN_BODY
 from conftest import EXAMPLES, assert_clean_error, run_cli
 
 EXAMPLE = EXAMPLES / "fallout-stairs.toml"
@@ -84,59 +85,10 @@ def test_example_report_and_trajectory(example_run):
     assert len(rows) > 100
 
 
-SMALL_PLAN = """
-kind = "car"
-name = "small J-turn"
-[stairs]
-platform_length = "30 m"
-riser = "0.16 m"
-tread = "0.32 m"
-steps = 5
-width = "10 m"
-[start]
-speed = "-50 km/h"
-heading = "180 deg"
-gear = "R"
-north = "2 m"
-[[driver]]
-t = "0 s"
-throttle = 0.4
-[[driver]]
-after = "north >= 9 m"
-t = "0 s"
-tag = "turn-in"
-throttle = 0.0
-clutch = 1.0
-[[driver]]
-after = "north >= 9 m"
-t = "0.3 s"
-tag = "lock"
-steer = "-30 deg"
-[[driver]]
-after = "abs_yaw >= 70 deg"
-t = "0 s"
-tag = "countersteer"
-steer = "-30 deg"
-[[driver]]
-after = "abs_yaw >= 70 deg"
-t = "0.4 s"
-steer = "0 deg"
-[[driver]]
-after = "abs_yaw >= 170 deg"
-t = "0.1 s"
-gear = "N"
-[[driver]]
-after = "abs_yaw >= 170 deg"
-t = "0.9 s"
-tag = "clutch-up"
-gear = 1
-clutch = 1.0
-[[driver]]
-after = "abs_yaw >= 170 deg"
-t = "1.2 s"
-tag = "clutch-up"
-clutch = 0.0
-[sim]
+SMALL_PLAN = (
+    'kind = "car"\nname = "small J-turn"\n'
+    + J_TURN_BODY
+    + """[sim]
 duration = "4 s"
 step = "4 ms"
 [planner]
@@ -148,6 +100,7 @@ robustness_samples = 0
 [planner.free]
 entry_speed = ["45 km/h", "55 km/h"]
 """
+)
 
 
 def _plan_doc_is_consistent(d):

@@ -14,6 +14,8 @@ from stuntsim.car.optimise import Param, bands, evaluation_from_checks, optimise
 from stuntsim.checks import CheckBatch
 from stuntsim.errors import ScenarioError
 
+from car_scenarios import J_TURN_BODY
+
 # --- the optimiser on a problem with a known answer (same code path as the car) --------------
 
 
@@ -84,58 +86,7 @@ def test_a_band_that_reaches_the_bound_is_reported_as_such():
 
 # --- free parameters -> plan and samples ------------------------------------------------------
 
-SCENARIO = """
-kind = "car"
-[stairs]
-platform_length = "30 m"
-riser = "0.16 m"
-tread = "0.32 m"
-steps = 5
-width = "10 m"
-[start]
-speed = "-50 km/h"
-heading = "180 deg"
-gear = "R"
-north = "2 m"
-[[driver]]
-t = "0 s"
-throttle = 0.4
-[[driver]]
-after = "north >= 9 m"
-t = "0 s"
-tag = "turn-in"
-throttle = 0.0
-clutch = 1.0
-[[driver]]
-after = "north >= 9 m"
-t = "0.3 s"
-tag = "lock"
-steer = "-30 deg"
-[[driver]]
-after = "abs_yaw >= 70 deg"
-t = "0 s"
-tag = "countersteer"
-steer = "-30 deg"
-[[driver]]
-after = "abs_yaw >= 70 deg"
-t = "0.4 s"
-steer = "0 deg"
-[[driver]]
-after = "abs_yaw >= 170 deg"
-t = "0.1 s"
-gear = "N"
-[[driver]]
-after = "abs_yaw >= 170 deg"
-t = "0.9 s"
-tag = "clutch-up"
-gear = 1
-clutch = 1.0
-[[driver]]
-after = "abs_yaw >= 170 deg"
-t = "1.2 s"
-tag = "clutch-up"
-clutch = 0.0
-"""
+SCENARIO = 'kind = "car"\n' + J_TURN_BODY
 FREE = """
 [planner.free]
 entry_speed = ["45 km/h", "60 km/h"]
