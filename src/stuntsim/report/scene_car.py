@@ -9,6 +9,7 @@ body (suspension travel is not drawn); the load bars stand on the contact points
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -20,41 +21,60 @@ LOAD_SCALE = 1.0 / 10000.0  # m of bar per newton: 1 m per 10 kN (about 2.7 x st
 
 
 def _stairs(ground: Any, e_mid: float, n_lo: float, n_hi: float) -> list[dict[str, Any]]:
-    """Boxes for the platform, each tread and landing, the run-out and the side walls."""
+    """Boxes for the ground profile the simulation uses (``ground.segments()``: platform,
+    treads, landings, kickers and landing ramps, surveyed profiles), and the side walls."""
     objs: list[dict[str, Any]] = []
-    starts = getattr(ground, "_starts", None)
-    ends = getattr(ground, "_ends", None)
-    heights = getattr(ground, "_heights", None)
-    if starts is None or ends is None or heights is None:  # flat ground
+    seg = np.asarray(ground.segments()[0], dtype=float)
+    if len(seg) == 1 and not np.isfinite(seg[0, 0]) and seg[0, 3] == 0.0:  # flat ground
         objs.append(
             {
                 "type": "box",
-                "centre": [e_mid, 0.5 * (n_lo + n_hi), -0.05],
+                "centre": [e_mid, 0.5 * (n_lo + n_hi), float(seg[0, 2]) - 0.05],
                 "size": [60.0, max(n_hi - n_lo, 10.0) + 20.0, 0.1],
                 "color": "#a8a29a",
             }
         )
         return objs
-    width = float(ground.width)
+    width = float(getattr(ground, "width", 10.0))
     ce = float(getattr(ground, "centre_east", 0.0))
-    bottom = float(np.min(heights))
-    for s, e, h in zip(starts, ends, heights, strict=True):
-        s = max(float(s), n_lo - 15.0)
-        e = min(float(e), n_hi + 15.0)
-        if e <= s:
+    lo, hi = n_lo - 15.0, n_hi + 15.0
+    ends_z = []
+    for a, b, z0, slope in seg:
+        s0, s1 = max(float(a), lo), min(float(b), hi)
+        if s1 > s0:
+            za = float(z0) + float(slope) * (s0 - float(a) if np.isfinite(a) else 0.0)
+            ends_z += [za, za + float(slope) * (s1 - s0)]
+    bottom = min(ends_z) if ends_z else 0.0
+    for k, (a, b, z0, slope) in enumerate(seg):
+        s0, s1 = max(float(a), lo), min(float(b), hi)
+        if s1 <= s0:
             continue
-        depth = float(h) - bottom + 0.3
-        platform = not np.isfinite(float(starts[0])) or s <= n_lo - 15.0
-        objs.append(
-            {
-                "type": "box",
-                "centre": [ce, 0.5 * (s + e), float(h) - 0.5 * depth],
-                "size": [width + (8.0 if platform or e >= n_hi + 15 else 0.0), e - s, depth],
-                "color": "#b5aea3"
-                if round((s - float(ground.platform_length)) / max(float(ground.tread), 1e-3)) % 2
-                else "#c9c2b6",
-            }
-        )
+        off = s0 - float(a) if np.isfinite(a) else 0.0
+        za = float(z0) + float(slope) * off
+        zb = za + float(slope) * (s1 - s0)
+        outer = k == 0 or k == len(seg) - 1
+        colour = "#b5aea3" if k % 2 else "#c9c2b6"
+        if slope == 0.0:
+            depth = za - bottom + 0.3
+            objs.append(
+                {
+                    "type": "box",
+                    "centre": [ce, 0.5 * (s0 + s1), za - 0.5 * depth],
+                    "size": [width + (8.0 if outer else 0.0), s1 - s0, depth],
+                    "color": colour,
+                }
+            )
+        else:  # a ramp: a plank 0.1 m thick laid along its slope
+            length = math.hypot(s1 - s0, zb - za)
+            objs.append(
+                {
+                    "type": "box",
+                    "centre": [ce, 0.5 * (s0 + s1), 0.5 * (za + zb) - 0.05],
+                    "size": [width, length, 0.1],
+                    "pitch_deg": math.degrees(math.atan(float(slope))),
+                    "color": "#9a7b55",
+                }
+            )
     if getattr(ground, "has_walls", False) and getattr(ground, "sides", "walls") == "walls":
         n0, n1 = float(ground.edge_north), float(ground.bottom_north)
         for side in (-1, 1):

@@ -145,7 +145,9 @@
         new THREE.MeshLambertMaterial({color: o.color, transparent: (o.opacity || 1) < 1,
                                        opacity: o.opacity || 1}));
       node.position.copy(rel(o.centre));
+      node.rotation.order = "ZXY";
       node.rotation.z = -(o.heading_deg || 0) * D2R;
+      node.rotation.x = (o.pitch_deg || 0) * D2R;  // nose up about the east axis (ramps)
     } else if (o.type === "disc") {
       node = new THREE.Mesh(new THREE.CircleGeometry(o.radius, 96),
         new THREE.MeshBasicMaterial({color: o.color, transparent: true,
