@@ -429,7 +429,8 @@ def report_sections(res: Any, display: Any) -> list[Any]:
     _shade_airborne(ax, res)
     ax.set_ylabel("wheels off")
     ax.set_yticks([0, 1, 2, 3, 4])
-    ax.legend(fontsize=7, loc="upper left")
+    if ax.get_legend_handles_labels()[0]:  # the airborne shading is labelled only when airborne
+        ax.legend(fontsize=7, loc="upper left")
     ax2 = fig.add_subplot(2, 1, 2, sharex=ax)
     inp = res.inputs
     ax2.plot(
