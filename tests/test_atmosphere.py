@@ -1,7 +1,8 @@
 """U.S. Standard Atmosphere 1976 against the published table and the ambiance library.
 
-Reference rows: shared/reference/README.md section 1, computed from the 1976 layer equations
-and agreeing with the published NOAA-S/T 76-1562 tables and with ambiance to about 5e-6.
+Reference rows: computed from the 1976 layer equations (R = 287.05287, g0 = 9.80665,
+r0 = 6 356 766 m), agreeing with the published NOAA-S/T 76-1562 tables and with ambiance to
+about 5e-6.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from stuntsim.world.atmosphere import (
     ussa76,
 )
 
-# z (m), T (K), p (Pa), rho (kg/m^3), a (m/s): shared/reference/README.md section 1
+# z (m), T (K), p (Pa), rho (kg/m^3), a (m/s): U.S. Standard Atmosphere 1976 (geometric altitude)
 TABLE = [
     (0.0, 288.150, 101_325.0, 1.22500, 340.294),
     (4_114.8, 261.421, 60_744.7, 0.809480, 324.127),

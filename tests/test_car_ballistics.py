@@ -1,4 +1,4 @@
-"""Ballistics off a step edge against the closed form for a point mass (reference §7):
+"""Ballistics off a step edge against the closed form for a point mass (projectile onto an incline):
 
     leaving a horizontal edge at speed v onto a slope of angle theta:
     flight time t = 2 v tan(theta) / g, impact speed normal to the slope v sin(theta)

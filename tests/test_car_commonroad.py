@@ -52,7 +52,7 @@ def test_preset_copies_parameter_set_2():
         assert getattr(v, name) == pytest.approx(ref, rel=1e-12), name
     assert 2 * v.unsprung_front == pytest.approx(p.m_uf, rel=1e-12)  # per axle in CommonRoad
     assert v.wheelbase == pytest.approx(p.a + p.b, rel=1e-12)
-    # reference §7: I_z / (m a b) = 0.996 for this set
+    # CommonRoad parameter set 2: I_z / (m a b) = 0.996 for this set
     assert p.I_z / (p.m * p.a * p.b) == pytest.approx(0.996, abs=0.001)
 
 

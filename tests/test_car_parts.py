@@ -100,7 +100,7 @@ def test_stairs_profile_and_envelope():
 
 def test_engine_preset_matches_the_published_output():
     eng = BMW_E28_M5.engine
-    # reference §7: about 340 N m at 4500 rpm and 286 PS (210.4 kW) at 6500 rpm
+    # BMW data, M88/3 (Euro M5): about 340 N m at 4500 rpm and 286 PS (210.4 kW) at 6500 rpm
     assert eng.full_throttle(4500 * RPM) == pytest.approx(340.0)
     ps = 735.49875  # W per metric horsepower
     assert eng.full_throttle(6500 * RPM) * 6500 * RPM == pytest.approx(286 * ps, rel=0.01)

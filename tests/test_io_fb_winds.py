@@ -1,7 +1,7 @@
 """NWS FB winds-aloft bulletins: every encoding, blank levels, altitudes, errors, fuzzing.
 
 Expected values come from the encoding rules and worked examples published in FAA AC 00-45
-(Aviation Weather Services) as reproduced in ../shared/reference/README.md section 5 and in
+(Aviation Weather Services) and in
 Wikipedia "Winds aloft" (731960, 7799), and from decoding real bulletins by hand.
 """
 
@@ -30,7 +30,7 @@ from conftest import EXAMPLES, assert_clean_error, run_cli
 
 SAMPLE = EXAMPLES / "data" / "fb-fbus31-kwno-180158.txt"
 
-# The sample of ../shared/reference/README.md section 5, verbatim (its FT line is one column
+# A sample in the FAA AC 00-45 layout (MKC), verbatim (its FT line is one column
 # off the groups from 9000 ft on, as hand-copied bulletins often are).
 README_SAMPLE = """\
 FT  3000    6000   9000    12000   18000   24000  30000  34000  39000

@@ -2,7 +2,7 @@
 repeated levels, errors naming the line, fuzzing, and the command line.
 
 Expected values are read off the rows by eye (the format is documented at
-weather.uwyo.edu/upperair/columns.html and in ../shared/reference/README.md section 5).
+weather.uwyo.edu/upperair/columns.html).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ HEADER = (
     "   PRES   HGHT   TEMP   DWPT   RELH   MIXR   DRCT   SKNT   THTA   THTE   THTV\n"
     "    hPa     m      C      C      %    g/kg    deg   knot     K      K      K \n"
 )
-# The sample row of ../shared/reference/README.md section 5
+# A sample row of the TEXT:LIST layout (150 hPa)
 README_ROW = "  150.0  14020  -62.7  -69.7     38   0.02    260     57  361.9  362.0  361.9"
 
 

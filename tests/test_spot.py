@@ -35,7 +35,7 @@ def test_halo_release_point_is_upwind_and_decomposes():
     bearing = math.degrees(math.atan2(sol.east_m, sol.north_m)) % 360
     assert 200 < bearing < 300
     # the classic K A V freefall drift for a belly jumper is within 30 % of the integrated one
-    # (K = 3 m/(kft kt) encodes a belly fall rate of ~176 ft/s: shared/reference section 5)
+    # (K = 3 m/(kft kt), the military rule of thumb, encodes a belly fall rate of ~176 ft/s)
     assert sol.classic["freefall_drift_m"] == pytest.approx(sol.freefall_drift_m, rel=0.3)
     assert sol.forward_throw_m > 0.0
 

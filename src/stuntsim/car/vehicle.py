@@ -7,9 +7,9 @@ spring; planar motion of the whole car; a rear-wheel-drive driveline.
 Presets:
 
 - ``BMW_E28_M5``: the film's car type. Wheelbase, length, width, height, mass range, engine
-  output and final drive from stuntsim's reference notes (../shared/reference/README.md §7,
-  itself citing BMW's published data); everything else is an estimate, marked ``estimate``
-  in :data:`BMW_E28_M5_SOURCES`.
+  output and final drive from BMW's published data for the M5 (E28); the yaw-inertia rule
+  I_z = m a b checked on CommonRoad's BMW 320i set (ratio 0.996); everything else is an
+  estimate, marked ``estimate`` in :data:`BMW_E28_M5_SOURCES`.
 - ``BMW_320i_E21``: commonroad-vehicle-models parameter set 2 (BMW 320i, 1981; Althoff &
   Würsching, "CommonRoad: Vehicle Models", 2020, Tab. 6 and parameters_vehicle2.yaml), numbers
   copied by hand. That set has no engine or gearbox: those figures are estimates.
@@ -146,8 +146,8 @@ class Vehicle:
 # --------------------------------------------------------------------------------------------
 # BMW M5 (E28), 1986, Euro specification
 # --------------------------------------------------------------------------------------------
-_E28_WHEELBASE = 2.624  # reference §7 (BMW data)
-_E28_MASS = 1500.0  # reference §7 gives 1430-1550 kg (sources differ); mid-range with driver
+_E28_WHEELBASE = 2.624  # BMW published data, M5 (E28)
+_E28_MASS = 1500.0  # published figures 1430-1550 kg (sources differ); mid-range with driver
 _E28_A = 0.49 * _E28_WHEELBASE  # estimate: 51/49 front/rear static split (unconfirmed)
 _E28_B = _E28_WHEELBASE - _E28_A
 _E28_UNSPRUNG_F = 40.0  # estimate
@@ -234,7 +234,7 @@ BMW_E28_M5 = Vehicle(
     cg_height=0.52,  # estimate (typical saloon; unconfirmed)
     track_front=1.430,  # estimate (E28 data vary 1430-1470 mm)
     track_rear=1.470,  # estimate
-    yaw_inertia=_E28_MASS * _E28_A * _E28_B,  # reference §7: I_z ~ m a b for BMW saloons
+    yaw_inertia=_E28_MASS * _E28_A * _E28_B,  # I_z ~ m a b: 0.996 of CommonRoad's BMW 320i I_z
     pitch_inertia=0.87 * _E28_MASS * _E28_A * _E28_B,  # estimate: CommonRoad set 2 ratio I_y/I_z
     roll_inertia=0.116 * _E28_MASS * _E28_A * _E28_B,  # estimate: CommonRoad set 2 ratio I_x/I_z
     unsprung_front=_E28_UNSPRUNG_F,
@@ -256,8 +256,8 @@ BMW_E28_M5 = Vehicle(
     tyre_bottoming=0.08,  # estimate: about 2/3 of the 121 mm sidewall of a 220/55 tyre
     wheel_radius=0.31,  # estimate: 220/55 VR 390 TRX is 632 mm unloaded, less about 6 mm
     wheel_inertia=1.1,  # estimate
-    length=4.620,  # reference §7
-    width=1.699,  # reference §7
+    length=4.620,  # BMW published data
+    width=1.699,  # BMW published data
     front_overhang=0.85,  # estimate
     max_steer=np.radians(32.0),  # estimate from the turning circle (about 11 m)
     brake_front=2200.0,  # estimate, enough to lock the wheels
@@ -270,19 +270,23 @@ BMW_E28_M5 = Vehicle(
     engine=M88_3_ENGINE,
     clutch=Clutch(capacity=480.0),  # estimate: about 1.4 x peak engine torque
     gearbox=Gearbox(
-        ratios=(3.51, 2.08, 1.35, 1.00, 0.81),  # Getrag 280 (reference §7); ratios: estimate
+        ratios=(3.51, 2.08, 1.35, 1.00, 0.81),  # Getrag 280 (BMW data); ratios: estimate
         reverse=3.71,  # estimate
-        final_drive=3.73,  # reference §7 (Euro; US 3.91)
+        final_drive=3.73,  # BMW data (Euro; US 3.91)
     ),
     diff=LimitedSlipDiff(locking=0.25, preload=50.0),  # limited-slip per §7; 25 %: estimate
     body_points=_e28_body_points(),
 )
 
+BMW_DATA = "BMW AG's published specifications for the M5 (E28)"
 BMW_E28_M5_SOURCES: dict[str, str] = {
-    "wheelbase": "reference §7 (BMW data)",
-    "length": "reference §7",
-    "width": "reference §7",
-    "mass": "reference §7 gives 1430-1550 kg; 1500 kg with driver (estimate within the range)",
+    "wheelbase": BMW_DATA,
+    "length": BMW_DATA,
+    "width": BMW_DATA,
+    "mass": (
+        "published figures 1430-1550 kg (BMW data and period road tests differ); "
+        "1500 kg with driver (estimate within the range)"
+    ),
     "engine": (
         "M88/3 (Euro E28 M5): 286 PS at 6500 rpm, about 340 N m at 4500 rpm (BMW's published "
         "figures); curve shape estimate"
@@ -294,10 +298,12 @@ BMW_E28_M5_SOURCES: dict[str, str] = {
     "body_stiffness": "estimate: local crush stiffness of a bumper / sill on stone",
     "body_damping": "estimate: about half of critical for a quarter of the car on that stiffness",
     "body_friction": "estimate: steel / plastic sliding on stone (typical 0.3-0.5)",
-    "gearbox": "Getrag 280 five-speed (reference §7); ratios estimate",
-    "final_drive": "reference §7: 3.73 (Euro)",
-    "diff": "limited-slip (reference §7); 25 % locking value estimate",
-    "yaw_inertia": "I_z = m a b (reference §7: ratio 0.996-1.008 for BMW saloons)",
+    "gearbox": "Getrag 280 five-speed (BMW data); ratios estimate",
+    "final_drive": "BMW data: 3.73 (Euro), 3.91 (US)",
+    "diff": "limited-slip (BMW data); 25 % locking value estimate",
+    "yaw_inertia": (
+        "I_z = m a b (commonroad-vehicle-models parameter set 2, BMW 320i: I_z / (m a b) = 0.996)"
+    ),
     "tyre": "no data for period TRX tyres: Adams PAC2002 235/60R16 example as a stand-in",
     "ackermann": "estimate: full Ackermann geometry (real cars have 50-100 %)",
 }

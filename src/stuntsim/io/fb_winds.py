@@ -1,7 +1,7 @@
 """NWS FB (formerly FD) winds and temperatures aloft bulletins, decoded by column.
 
-Format (FAA AC 00-45, *Aviation Weather Services*, "Winds and Temperatures Aloft Forecast (FB)";
-the same rules are summarised in ../shared/reference/README.md section 5)::
+Format (FAA AC 00-45, *Aviation Weather Services*, "Winds and Temperatures Aloft Forecast
+(FB)")::
 
     DATA BASED ON 180000Z
     VALID 180600Z   FOR USE 0200-0900Z. TEMPS NEG ABV 24000
