@@ -18,7 +18,8 @@ north up. Its vertical error comes from the metadata tag ``VERTICAL_ERROR_M`` wh
 from the scenario (``terrain.vertical_error``), else it is reported as unknown. The geotransform
 GDAL (and so rasterio) reports is always that of the pixel corners, whatever the file's
 ``AREA_OR_POINT``: for a "Point" raster GDAL has already shifted the tie point by half a pixel
-(OSGeo/gdal issue 1505; GDAL RFC and the ``GTIFF_POINT_GEO_IGNORE`` option), so the sample of
+(https://github.com/OSGeo/gdal/issues/1505; the GeoTIFF driver's ``GTIFF_POINT_GEO_IGNORE``
+option in the GDAL documentation), so the sample of
 row i, column j is always at the centre (c + a (j + 1/2), f + e (i + 1/2)). An SRTM tile
 converted by GDAL therefore lines up with the same tile read as ``.hgt``.
 
